@@ -1,0 +1,298 @@
+package io.alicecontainer;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.regex.Pattern;
+
+import io.alicecontainer.cgroup.IoLimit;
+import io.alicecontainer.namespace.IdMapping;
+import io.alicecontainer.namespace.Namespace;
+import io.alicecontainer.namespace.Namespaces;
+import io.alicecontainer.rootfs.Bind;
+import io.alicecontainer.rootfs.RootFs;
+
+/**
+ * How a {@link Container} is isolated and limited. Immutable; built with {@link #builder()},
+ * whose methods check their argument at once:
+ *
+ * <pre>{@code
+ * ContainerConfig config = ContainerConfig.builder()
+ *         .memoryMax(64L << 20)
+ *         .cpuPercent(50)
+ *         .pidsMax(64)
+ *         .build();
+ * }</pre>
+ *
+ * Defaults: the read-only host view as root filesystem ({@link RootFs#hostView()}), the
+ * namespaces of {@link Namespaces#container()}, no limits, a 1 MiB capture of stdout and of
+ * stderr each, no timeout, hostname = the container's name.
+ */
+public final class ContainerConfig {
+    /** The CFS period the percentages are expressed in (cgroup-v2.rst's default). */
+    public static final long CPU_PERIOD_US = 100_000;
+    private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,62})?");
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    private final RootFs rootfs;
+    private final String hostname;
+    private final Integer cpuPercent;
+    private final Long memoryMax;
+    private final Long pidsMax;
+    private final List<IoLimit> ioLimits;
+    private final Namespaces namespaces;
+    private final IdMapping idMapping;
+    private final Map<String, String> env;
+    private final Path workdir;
+    private final List<Bind> binds;
+    private final Duration timeout;
+    private final long outputLimit;
+
+    private ContainerConfig(Builder b) {
+        rootfs = b.rootfs;
+        hostname = b.hostname;
+        cpuPercent = b.cpuPercent;
+        memoryMax = b.memoryMax;
+        pidsMax = b.pidsMax;
+        ioLimits = List.copyOf(b.ioLimits);
+        namespaces = b.idMapping != null ? b.namespaces.with(Namespace.USER) : b.namespaces;
+        idMapping = b.idMapping;
+        env = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.env));
+        workdir = b.workdir;
+        binds = List.copyOf(b.binds);
+        timeout = b.timeout;
+        outputLimit = b.outputLimit;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this configuration's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.rootfs = rootfs;
+        b.hostname = hostname;
+        b.cpuPercent = cpuPercent;
+        b.memoryMax = memoryMax;
+        b.pidsMax = pidsMax;
+        b.ioLimits.addAll(ioLimits);
+        b.namespaces = namespaces;
+        b.idMapping = idMapping;
+        b.env.clear();
+        b.env.putAll(env);
+        b.workdir = workdir;
+        b.binds.addAll(binds);
+        b.timeout = timeout;
+        b.outputLimit = outputLimit;
+        return b;
+    }
+
+    public RootFs rootfs() {
+        return rootfs;
+    }
+
+    /** The hostname, or empty for the container's name. */
+    public Optional<String> hostname() {
+        return Optional.ofNullable(hostname);
+    }
+
+    /** CPU limit in percent of one CPU (150 = one and a half CPUs). */
+    public Optional<Integer> cpuPercent() {
+        return Optional.ofNullable(cpuPercent);
+    }
+
+    public OptionalLong memoryMax() {
+        return memoryMax == null ? OptionalLong.empty() : OptionalLong.of(memoryMax);
+    }
+
+    public OptionalLong pidsMax() {
+        return pidsMax == null ? OptionalLong.empty() : OptionalLong.of(pidsMax);
+    }
+
+    public List<IoLimit> ioLimits() {
+        return ioLimits;
+    }
+
+    public Namespaces namespaces() {
+        return namespaces;
+    }
+
+    public Optional<IdMapping> idMapping() {
+        return Optional.ofNullable(idMapping);
+    }
+
+    public Map<String, String> env() {
+        return env;
+    }
+
+    public Path workdir() {
+        return workdir;
+    }
+
+    public List<Bind> binds() {
+        return binds;
+    }
+
+    /** How long one {@link Container#exec} may run before the whole container is killed. */
+    public Optional<Duration> timeout() {
+        return Optional.ofNullable(timeout);
+    }
+
+    /** Bytes of stdout, and of stderr, kept in an {@link ExecResult}; the rest is drained and dropped. */
+    public long outputLimit() {
+        return outputLimit;
+    }
+
+    @Override
+    public String toString() {
+        return "ContainerConfig[rootfs=" + rootfs + ", cpu=" + (cpuPercent == null ? "-" : cpuPercent + "%")
+                + ", memory=" + (memoryMax == null ? "-" : ByteSize.format(memoryMax))
+                + ", pids=" + (pidsMax == null ? "-" : pidsMax) + ", " + namespaces + "]";
+    }
+
+    /** Collects a configuration; every method rejects a bad value at once with {@link IllegalArgumentException}. */
+    public static final class Builder {
+        private RootFs rootfs = RootFs.hostView();
+        private String hostname;
+        private Integer cpuPercent;
+        private Long memoryMax;
+        private Long pidsMax;
+        private final List<IoLimit> ioLimits = new ArrayList<>();
+        private Namespaces namespaces = Namespaces.container();
+        private IdMapping idMapping;
+        private final Map<String, String> env = new LinkedHashMap<>(Map.of(
+                "PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                "HOME", "/root",
+                "LANG", "C.UTF-8"));
+        private Path workdir = Path.of("/");
+        private final List<Bind> binds = new ArrayList<>();
+        private Duration timeout;
+        private long outputLimit = 1 << 20;
+
+        private Builder() {
+        }
+
+        /** A directory holding a root filesystem (see {@link RootFs#directory(Path)}). */
+        public Builder rootfs(Path path) {
+            this.rootfs = RootFs.directory(path);
+            return this;
+        }
+
+        public Builder rootfs(RootFs rootfs) {
+            this.rootfs = Objects.requireNonNull(rootfs, "rootfs");
+            return this;
+        }
+
+        public Builder hostname(String hostname) {
+            if (hostname == null || !HOSTNAME.matcher(hostname).matches()) {
+                throw new IllegalArgumentException("hostname `" + hostname + "` is not valid: 1-64 characters of "
+                        + "A-Z a-z 0-9 . - starting with a letter or digit");
+            }
+            this.hostname = hostname;
+            return this;
+        }
+
+        /** CPU limit in percent of one CPU: 20 is a fifth of a CPU, 200 two CPUs. */
+        public Builder cpuPercent(int percent) {
+            if (percent <= 0) throw new IllegalArgumentException("cpuPercent must be positive, was " + percent);
+            if (percent > 100_000) throw new IllegalArgumentException("cpuPercent " + percent + " is more than 1000 CPUs");
+            this.cpuPercent = percent;
+            return this;
+        }
+
+        /** Memory limit in bytes (swap is off for the container). */
+        public Builder memoryMax(long bytes) {
+            if (bytes <= 0) throw new IllegalArgumentException("memoryMax must be positive, was " + bytes);
+            this.memoryMax = bytes;
+            return this;
+        }
+
+        /** Memory limit as in -Xmx: "64M", "1G". */
+        public Builder memoryMax(String size) {
+            return memoryMax(ByteSize.parse(size));
+        }
+
+        /** At most this many tasks (processes and threads) at once. */
+        public Builder pidsMax(long max) {
+            if (max <= 0) throw new IllegalArgumentException("pidsMax must be positive, was " + max);
+            this.pidsMax = max;
+            return this;
+        }
+
+        public Builder ioLimit(IoLimit limit) {
+            ioLimits.add(Objects.requireNonNull(limit, "limit"));
+            return this;
+        }
+
+        public Builder namespaces(Namespaces namespaces) {
+            this.namespaces = Objects.requireNonNull(namespaces, "namespaces");
+            return this;
+        }
+
+        /** Adds a user namespace with this uid/gid mapping. */
+        public Builder userNamespace(IdMapping mapping) {
+            this.idMapping = Objects.requireNonNull(mapping, "mapping");
+            return this;
+        }
+
+        /** Sets (or with a null value removes) one environment variable of the container's processes. */
+        public Builder env(String name, String value) {
+            if (name == null || !ENV_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("`" + name + "` is not an environment variable name");
+            }
+            if (value == null) env.remove(name); else env.put(name, value);
+            return this;
+        }
+
+        /** Replaces the whole environment. */
+        public Builder environment(Map<String, String> environment) {
+            env.clear();
+            environment.forEach(this::env);
+            return this;
+        }
+
+        /** The working directory inside the container (default {@code /}). */
+        public Builder workdir(Path dir) {
+            if (dir == null || !dir.isAbsolute()) throw new IllegalArgumentException("workdir must be an absolute path, was " + dir);
+            this.workdir = dir;
+            return this;
+        }
+
+        /** Shows a host path inside the container. */
+        public Builder bind(Bind bind) {
+            binds.add(Objects.requireNonNull(bind, "bind"));
+            return this;
+        }
+
+        /** Shows a host path read-only at the same path inside. */
+        public Builder bindReadOnly(Path hostPath) {
+            return bind(Bind.readOnly(hostPath));
+        }
+
+        /** Kills the whole container when one exec runs longer. */
+        public Builder timeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+            }
+            this.timeout = timeout;
+            return this;
+        }
+
+        public Builder outputLimit(long bytes) {
+            if (bytes < 0) throw new IllegalArgumentException("outputLimit must be >= 0, was " + bytes);
+            this.outputLimit = bytes;
+            return this;
+        }
+
+        public ContainerConfig build() {
+            return new ContainerConfig(this);
+        }
+    }
+}

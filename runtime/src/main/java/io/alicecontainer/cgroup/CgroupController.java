@@ -1,0 +1,271 @@
+package io.alicecontainer.cgroup;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.alicecontainer.ResourceUsage;
+import io.alicecontainer.internal.Native;
+
+/**
+ * One container's cgroup, in every hierarchy the host's layout needs: the unified one (v2 and
+ * hybrid: placement by {@code CLONE_INTO_CGROUP}, {@code cpu.stat}, PSI, kill, freeze) and the v1
+ * controllers (v1 and hybrid: limits). Created below this JVM's own cgroup (see
+ * {@code alice.cgroup.parent}); removed by {@link #destroy()}, which kills what still runs.
+ *
+ * <pre>{@code
+ * try (CgroupController cg = CgroupController.create("job-1")) {
+ *     cg.setMemoryMax(64L << 20);
+ *     cg.setCpuMax(20_000, 100_000);
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class CgroupController implements AutoCloseable {
+    private final CgroupRoot root;
+    private final String name;
+    private final Path v2Dir;
+    private final Map<String, Path> v1Dirs;
+    private final int placementFd;
+    private boolean destroyed;
+
+    private CgroupController(CgroupRoot root, String name, Path v2Dir, Map<String, Path> v1Dirs, int placementFd) {
+        this.root = root;
+        this.name = name;
+        this.v2Dir = v2Dir;
+        this.v1Dirs = v1Dirs;
+        this.placementFd = placementFd;
+    }
+
+    /**
+     * Creates the cgroup {@code name} (validated by {@link CgroupNames}) in every hierarchy in use.
+     * Nothing is left behind when this fails.
+     *
+     * @throws IllegalArgumentException for an invalid name
+     * @throws CgroupException          when the cgroup exists already or cannot be created
+     */
+    public static CgroupController create(String name) {
+        CgroupNames.validate(name);
+        CgroupRoot root = CgroupRoot.get();
+        List<Path> made = new ArrayList<>();
+        int fd = -1;
+        try {
+            Path v2 = null;
+            if (root.v2Owner != null) {
+                v2 = root.v2Owner.resolve(name);
+                CgroupFs.mkdir(v2);
+                made.add(v2);
+                fd = Native.open(v2.toString(), Native.O_RDONLY | Native.O_DIRECTORY);
+            }
+            Map<String, Path> v1 = new LinkedHashMap<>();
+            for (Map.Entry<String, Path> e : root.v1Owner.entrySet()) {
+                if (e.getKey().equals("blkio")) continue; // made when an io limit is set
+                Path dir = e.getValue().resolve(name);
+                if (!made.contains(dir)) {
+                    CgroupFs.mkdir(dir);
+                    made.add(dir);
+                }
+                v1.put(e.getKey(), dir);
+            }
+            CgroupController c = new CgroupController(root, name, v2, v1, fd);
+            root.live.add(c);
+            return c;
+        } catch (RuntimeException e) {
+            Native.closeQuietly(fd);
+            for (Path p : made) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (java.io.IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** The host's layout, detected once (v2, v1 or hybrid). */
+    public static CgroupLayout layout() {
+        return CgroupLayout.detect();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public CgroupMode mode() {
+        return root.layout.mode();
+    }
+
+    /** The cgroup in the unified hierarchy, empty on pure v1. */
+    public Optional<Path> v2Path() {
+        return Optional.ofNullable(v2Dir);
+    }
+
+    /** Per v1 controller, the cgroup directory (empty on pure v2). */
+    public Map<String, Path> v1Paths() {
+        return Collections.unmodifiableMap(v1Dirs);
+    }
+
+    /** The main directory: the v2 cgroup, or the v1 memory cgroup on pure v1. */
+    public Path path() {
+        return v2Dir != null ? v2Dir : v1Dirs.getOrDefault("memory", v1Dirs.values().iterator().next());
+    }
+
+    /** An O_DIRECTORY fd of the v2 cgroup for {@code CLONE_INTO_CGROUP}, or -1 on pure v1. Owned by this object. */
+    public int placementFd() {
+        return placementFd;
+    }
+
+    /** The v1 {@code cgroup.procs} files a new process must be written to (hybrid and v1). */
+    public List<String> v1ProcsFiles() {
+        List<String> out = new ArrayList<>();
+        for (Path d : new LinkedHashSet<>(v1Dirs.values())) out.add(d.resolve(CgroupFiles.PROCS).toString());
+        return out;
+    }
+
+    /** cpu.max: quotaUs of CPU time per periodUs; quotaUs -1 for unlimited. 20% of one CPU: (20000, 100000). */
+    public void setCpuMax(long quotaUs, long periodUs) {
+        if (periodUs < 1000 || periodUs > 1_000_000) {
+            throw new IllegalArgumentException("cpu period must be 1000..1000000 µs, was " + periodUs);
+        }
+        if (quotaUs != -1 && quotaUs < 1000) {
+            throw new IllegalArgumentException("cpu quota must be at least 1000 µs or -1 (unlimited), was " + quotaUs);
+        }
+        CgroupLimits.cpuMax(v2For("cpu"), v1Dirs.get("cpu"), quotaUs, periodUs);
+    }
+
+    /** memory.max in bytes, with swap off for the cgroup. */
+    public void setMemoryMax(long bytes) {
+        if (bytes <= 0) throw new IllegalArgumentException("memory limit must be positive, was " + bytes);
+        CgroupLimits.memoryMax(v2For("memory"), v1Dirs.get("memory"), bytes);
+    }
+
+    /** pids.max: at most this many tasks (processes and threads) at once. */
+    public void setPidsMax(long max) {
+        if (max <= 0) throw new IllegalArgumentException("pids limit must be positive, was " + max);
+        CgroupLimits.pidsMax(v2For("pids") != null ? v2Dir : v1Dirs.get("pids"), max);
+    }
+
+    /** io.max (v2) or blkio throttling (v1) for one block device. */
+    public synchronized void setIoMax(IoLimit limit) {
+        Path v1 = null;
+        if (v2For("io") == null) {
+            Path owner = root.v1Owner.get("blkio");
+            if (owner != null && !v1Dirs.containsKey("blkio")) {
+                Path dir = owner.resolve(name);
+                CgroupFs.mkdir(dir);
+                v1Dirs.put("blkio", dir);
+                // Processes already running join now; new ones join at spawn.
+                for (long pid : pids()) CgroupFs.write(dir.resolve(CgroupFiles.PROCS), Long.toString(pid));
+            }
+            v1 = v1Dirs.get("blkio");
+        }
+        CgroupLimits.ioMax(v2For("io"), v1, limit);
+    }
+
+    /** Moves a process (all its threads) into this cgroup, in every hierarchy. */
+    public void addProcess(long pid) {
+        if (pid <= 0) throw new IllegalArgumentException("not a pid: " + pid);
+        if (v2Dir != null) CgroupFs.write(v2Dir.resolve(CgroupFiles.PROCS), Long.toString(pid));
+        for (String f : v1ProcsFiles()) CgroupFs.write(Path.of(f), Long.toString(pid));
+    }
+
+    /** Processes in this cgroup and below. */
+    public List<Long> pids() {
+        return CgroupTree.pids(path());
+    }
+
+    public boolean isPopulated() {
+        return !pids().isEmpty();
+    }
+
+    /** Memory in use now, in bytes. */
+    public long memoryCurrent() {
+        return CgroupUsage.memoryCurrent(v2For("memory"), v1Dirs.get("memory"));
+    }
+
+    /** CPU time used so far, in µs. */
+    public long cpuUsageUs() {
+        return CgroupUsage.cpuTime(v2Dir, v1Dirs)[0].toNanos() / 1000;
+    }
+
+    /** Everything the cgroup reports, read now. */
+    public ResourceUsage usage() {
+        return CgroupUsage.read(v2Dir, v2For("memory"), v2For("cpu"), v2For("pids"), v2For("io"), v1Dirs);
+    }
+
+    /** Freezes every process inside and waits until the kernel reports the cgroup frozen. */
+    public void freeze() {
+        CgroupFreezer.freeze(v2Dir, v1Dirs.get("freezer"), true);
+    }
+
+    /** Thaws a frozen cgroup. */
+    public void thaw() {
+        CgroupFreezer.freeze(v2Dir, v1Dirs.get("freezer"), false);
+    }
+
+    /** SIGKILLs every process inside ({@code cgroup.kill}, or freeze-kill-thaw) and waits until none is left. */
+    public void kill() {
+        if (v2Dir != null) {
+            CgroupTree.killAll(v2Dir);
+        } else {
+            Path freezer = v1Dirs.get("freezer");
+            if (freezer != null) CgroupFreezer.freeze(null, freezer, true);
+            try {
+                CgroupTree.killAll(path());
+            } finally {
+                if (freezer != null) CgroupFreezer.freeze(null, freezer, false);
+            }
+        }
+        if (!CgroupTree.awaitEmpty(path(), 10_000)) {
+            throw new CgroupException("processes of " + path() + " survived SIGKILL for 10 s: " + pids());
+        }
+    }
+
+    /** Kills what still runs and removes the cgroup from every hierarchy. Idempotent. */
+    public synchronized void destroy() {
+        if (destroyed) return;
+        try {
+            kill();
+            if (v2Dir != null) CgroupTree.remove(v2Dir);
+            for (Path d : new LinkedHashSet<>(v1Dirs.values())) CgroupTree.remove(d);
+            destroyed = true;
+        } finally {
+            if (destroyed) {
+                Native.closeQuietly(placementFd);
+                root.live.remove(this);
+            }
+        }
+    }
+
+    public boolean isDestroyed() {
+        return destroyed;
+    }
+
+    /** Same as {@link #destroy()}. */
+    @Override
+    public void close() {
+        destroy();
+    }
+
+    /** The v2 cgroup when the controller is enabled in the unified hierarchy (pure v2), else null. */
+    private Path v2For(String controller) {
+        return root.v2Enabled.contains(controller) ? v2Dir : null;
+    }
+
+    @Override
+    public String toString() {
+        return "CgroupController[" + name + " at " + path() + "]";
+    }
+
+    static Duration micros(long us) {
+        return Duration.ofNanos(us * 1000);
+    }
+}

@@ -1,0 +1,138 @@
+package io.alicecontainer.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+
+/**
+ * Reads a child's stdout and stderr pipes and watches its pidfd with one poll(2) loop on the
+ * calling thread: no reader threads per process. Each stream is captured up to a limit (the
+ * rest is drained and dropped) and may also be copied live to a sink.
+ */
+public final class OutputPump {
+    private static final short POLLIN = 0x1;
+    private static final short POLLHUP = 0x10;
+    private static final short POLLERR = 0x8;
+
+    private final int[] fds = new int[2];
+    private final Capture[] captures = new Capture[2];
+    private final int pidfd;
+    private final Pointer pollfds = Memory.allocateDirect(Native.runtime(), 24);
+    private final byte[] buf = new byte[16 * 1024];
+    private boolean exited;
+
+    /** Captured bytes of one stream. */
+    public static final class Capture {
+        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        private final long limit;
+        private final OutputStream sink;
+        private boolean truncated;
+
+        public Capture(long limit, OutputStream sink) {
+            this.limit = limit;
+            this.sink = sink;
+        }
+
+        void accept(byte[] b, int n) {
+            int keep = (int) Math.max(0, Math.min(n, limit - kept.size()));
+            kept.write(b, 0, keep);
+            if (keep < n) truncated = true;
+            if (sink != null) {
+                try {
+                    sink.write(b, 0, n);
+                    sink.flush();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot forward the container's output", e);
+                }
+            }
+        }
+
+        public byte[] bytes() {
+            return kept.toByteArray();
+        }
+
+        public boolean truncated() {
+            return truncated;
+        }
+    }
+
+    /** stdoutFd and stderrFd are read ends owned (and closed) by the pump; -1 for none. */
+    public OutputPump(int stdoutFd, int stderrFd, int pidfd, Capture out, Capture err) {
+        fds[0] = stdoutFd;
+        fds[1] = stderrFd;
+        captures[0] = out;
+        captures[1] = err;
+        this.pidfd = pidfd;
+    }
+
+    /**
+     * Pumps until the process has exited and both streams are at end of file, or until the
+     * deadline (System.nanoTime(); Long.MAX_VALUE for none). Returns true when the process
+     * exited, false when the deadline came first. After the exit, streams that a surviving
+     * descendant keeps open are read for at most {@code drainMillis} more.
+     */
+    public boolean pump(long deadlineNanos, long drainMillis) {
+        long drainUntil = Long.MAX_VALUE;
+        for (;;) {
+            int n = 0;
+            if (!exited) n = add(n, pidfd);
+            int outSlot = fds[0] >= 0 ? n : -1;
+            if (fds[0] >= 0) n = add(n, fds[0]);
+            int errSlot = fds[1] >= 0 ? n : -1;
+            if (fds[1] >= 0) n = add(n, fds[1]);
+            if (n == 0) return true;
+            long now = System.nanoTime();
+            long until = Math.min(deadlineNanos, drainUntil);
+            if (now >= until) {
+                if (exited) closeAll();
+                return exited;
+            }
+            long waitMs = until == Long.MAX_VALUE ? -1 : Math.max(1, (until - now) / 1_000_000);
+            int rc = Native.libc().poll(pollfds, n, (int) Math.min(Integer.MAX_VALUE, waitMs));
+            if (rc < 0) {
+                int e = Native.errno();
+                if (e == Errno.EINTR) continue;
+                throw new SyscallException("poll(2)", e, "pidfd=" + pidfd);
+            }
+            if (!exited && (revents(0) & POLLIN) != 0) {
+                exited = true;
+                drainUntil = System.nanoTime() + drainMillis * 1_000_000;
+            }
+            if (outSlot >= 0 && revents(outSlot) != 0) drain(0);
+            if (errSlot >= 0 && revents(errSlot) != 0) drain(1);
+        }
+    }
+
+    private int add(int slot, int fd) {
+        pollfds.putInt(slot * 8L, fd);
+        pollfds.putShort(slot * 8L + 4, POLLIN);
+        pollfds.putShort(slot * 8L + 6, (short) 0);
+        return slot + 1;
+    }
+
+    private short revents(int slot) {
+        return (short) (pollfds.getShort(slot * 8L + 6) & (POLLIN | POLLHUP | POLLERR));
+    }
+
+    private void drain(int i) {
+        int n = Native.read(fds[i], buf);
+        if (n > 0) {
+            captures[i].accept(buf, n);
+        } else if (n == 0) {
+            Native.closeQuietly(fds[i]);
+            fds[i] = -1;
+        }
+    }
+
+    /** Closes the read ends still open. */
+    public void closeAll() {
+        for (int i = 0; i < 2; i++) {
+            Native.closeQuietly(fds[i]);
+            fds[i] = -1;
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package io.alicecontainer.rootfs;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.alicecontainer.clone3.MountOp;
+
+/**
+ * Turns a {@link RootFs} into the mount steps the spawn shim carries out in the child.
+ *
+ * <p>The host view and a rootfs directory are built as bubblewrap does: a tmpfs is mounted on
+ * {@code /tmp} (of the child's private mount namespace) as a staging root and pivoted into with
+ * the old root kept at {@code /oldroot}, so that every source, even one below {@code /tmp}, stays
+ * reachable; the new root is assembled at {@code /newroot} from there; a last {@code pivot_root}
+ * enters it and detaches everything else.
+ */
+public final class MountPlan {
+    // <sys/mount.h>
+    private static final long MS_RDONLY = 1;
+    private static final long MS_NOSUID = 2;
+    private static final long MS_NODEV = 4;
+    private static final long MS_NOEXEC = 8;
+    private static final long MS_REMOUNT = 32;
+
+    private static final String STAGE = "/tmp";
+    private static final String OLD = "/oldroot";
+    private static final String NEW = "/newroot";
+
+    /** Host directories shown read-only in the host view, where present; symlinks stay symlinks. */
+    static final List<String> HOST_VIEW_DIRS = List.of("usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "etc", "opt");
+    private static final List<String> DEVICES = List.of("null", "zero", "full", "random", "urandom", "tty");
+
+    private MountPlan() {
+    }
+
+    /**
+     * The steps for rootfs with the container's hostname and extra binds; {@code javaHome} is
+     * shown too when it lies outside the host view's directories.
+     */
+    public static List<MountOp> build(RootFs rootfs, String hostname, List<Bind> binds, Path javaHome) {
+        List<MountOp> ops = new ArrayList<>();
+        ops.add(MountOp.makeRootPrivate());
+        if (rootfs instanceof RootFs.HostRoot) {
+            ops.add(MountOp.mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, null));
+            for (Bind b : binds) ops.add(bind(b.source().toString(), b.target().toString(), b));
+            return ops;
+        }
+        ops.add(MountOp.mount("tmpfs", STAGE, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1m"));
+        ops.add(MountOp.mkdir(STAGE + OLD, 0755));
+        ops.add(MountOp.pivotRoot(STAGE, OLD.substring(1)));
+        ops.add(MountOp.chdir("/"));
+        if (rootfs instanceof RootFs.Directory dir) {
+            ops.add(MountOp.bindDirectory(OLD + dir.path(), NEW, true));
+        } else {
+            ops.add(MountOp.mount("tmpfs", NEW, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1m"));
+            hostView(ops, javaHome);
+        }
+        boolean hostView = rootfs instanceof RootFs.HostView;
+        Path etc = rootfs instanceof RootFs.Directory dir ? dir.path().resolve("etc") : Path.of("/etc");
+        if (hostname != null) {
+            ops.add(MountOp.writeFile("/hostname", hostname + "\n", 0644));
+            ops.add(MountOp.writeFile("/hosts", "127.0.0.1\tlocalhost\n127.0.1.1\t" + hostname
+                    + "\n::1\tlocalhost ip6-localhost ip6-loopback\n", 0644));
+            if (Files.isRegularFile(etc.resolve("hostname"))) ops.add(MountOp.bindFile("/hostname", NEW + "/etc/hostname", true));
+            if (Files.isRegularFile(etc.resolve("hosts"))) ops.add(MountOp.bindFile("/hosts", NEW + "/etc/hosts", true));
+        }
+        ops.add(MountOp.mount("tmpfs", NEW + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777"));
+        ops.add(MountOp.mount("proc", NEW + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, null));
+        minimalDev(ops);
+        for (Bind b : binds) ops.add(bind(OLD + b.source(), NEW + b.target(), b));
+        if (hostView) ops.add(MountOp.mount(null, NEW, null, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, null));
+        ops.add(MountOp.pivotRoot(NEW));
+        return ops;
+    }
+
+    private static MountOp bind(String source, String target, Bind b) {
+        return Files.isDirectory(b.source()) ? MountOp.bindDirectory(source, target, b.readOnly())
+                : MountOp.bindFile(source, target, b.readOnly());
+    }
+
+    private static void hostView(List<MountOp> ops, Path javaHome) {
+        for (String name : HOST_VIEW_DIRS) {
+            Path host = Path.of("/", name);
+            if (Files.isSymbolicLink(host)) {
+                try {
+                    ops.add(MountOp.symlink(Files.readSymbolicLink(host).toString(), NEW + "/" + name));
+                } catch (IOException e) {
+                    throw new IllegalStateException("cannot read the symlink " + host + ": " + e.getMessage(), e);
+                }
+            } else if (Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS)) {
+                ops.add(MountOp.bindDirectory(OLD + host, NEW + host, true));
+            }
+        }
+        if (javaHome != null && !coveredByHostView(javaHome)) {
+            ops.add(MountOp.bindDirectory(OLD + javaHome, NEW + javaHome, true));
+        }
+        ops.add(MountOp.mkdir(NEW + "/root", 0700));
+    }
+
+    static boolean coveredByHostView(Path path) {
+        Path p = path.toAbsolutePath().normalize();
+        if (p.getNameCount() == 0) return false;
+        String top = p.getName(0).toString();
+        return HOST_VIEW_DIRS.contains(top);
+    }
+
+    /** tmpfs /dev with the host's harmless devices bound in (works in user namespaces, unlike mknod). */
+    private static void minimalDev(List<MountOp> ops) {
+        String dev = NEW + "/dev";
+        ops.add(MountOp.mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k"));
+        for (String d : DEVICES) {
+            if (Files.exists(Path.of("/dev", d))) ops.add(MountOp.bindFile(OLD + "/dev/" + d, dev + "/" + d, false));
+        }
+        ops.add(MountOp.symlink("/proc/self/fd", dev + "/fd"));
+        ops.add(MountOp.symlink("/proc/self/fd/0", dev + "/stdin"));
+        ops.add(MountOp.symlink("/proc/self/fd/1", dev + "/stdout"));
+        ops.add(MountOp.symlink("/proc/self/fd/2", dev + "/stderr"));
+        ops.add(MountOp.mount("tmpfs", dev + "/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777"));
+    }
+}
