@@ -77,7 +77,7 @@ struct alice_mount_attr {   // struct mount_attr (Linux 5.12)
 enum {
     TAG_CLONE_FLAGS = 1, TAG_CGROUP_FD = 2, TAG_ARG = 3, TAG_ENV = 4, TAG_CWD = 5,
     TAG_HOSTNAME = 6, TAG_STDIO = 7, TAG_KEEP_FD = 8, TAG_MOUNT = 9, TAG_CGROUP_PROCS = 10,
-    TAG_UID_MAP = 11, TAG_GID_MAP = 12, TAG_OPTIONS = 13, TAG_EXE = 14,
+    TAG_UID_MAP = 11, TAG_GID_MAP = 12, TAG_OPTIONS = 13, TAG_EXE = 14, TAG_RUN_AS = 15,
 };
 
 enum {
@@ -100,7 +100,7 @@ enum {
     STEP_SIGNALS = 6, STEP_PDEATHSIG = 7, STEP_SETSID = 8, STEP_CGROUP_JOIN = 9,
     STEP_CGROUPNS = 10, STEP_HOSTNAME = 11, STEP_LOOPBACK = 12, STEP_MOUNT = 13,
     STEP_CWD = 14, STEP_FDS = 15, STEP_NO_NEW_PRIVS = 16, STEP_EXEC = 17,
-    STEP_PARENT_CGROUP = 18, STEP_PARENT_IDMAP = 19, STEP_MEMORY = 20,
+    STEP_PARENT_CGROUP = 18, STEP_PARENT_IDMAP = 19, STEP_MEMORY = 20, STEP_RUN_AS = 21,
 };
 
 struct mount_op {
@@ -129,6 +129,8 @@ struct request {
     int nprocs;
     const char *uid_map;
     const char *gid_map;
+    int has_run_as;
+    uint32_t run_as[2];   // uid, gid inside a user namespace
     // runtime state
     int err_fd;     // sync mode: write end of the error pipe; -1 in fast mode
     int sync_fd;    // sync mode: read end of the go pipe
@@ -211,6 +213,7 @@ static int decode(const uint8_t *buf, size_t len, struct request *r) {
         case TAG_CGROUP_FD: if (l != 4) return -1; memcpy(&r->cgroup_fd, p, 4); break;
         case TAG_OPTIONS: if (l != 4) return -1; memcpy(&r->options, p, 4); break;
         case TAG_STDIO: if (l != 12) return -1; memcpy(r->stdio, p, 12); break;
+        case TAG_RUN_AS: if (l != 8) return -1; memcpy(r->run_as, p, 8); r->has_run_as = 1; break;
         case TAG_KEEP_FD: if (l != 4) return -1; memcpy(&r->keep[r->nkeep++], p, 4); break;
         case TAG_ARG: if (!s) return -1; r->argv[r->argc++] = s; break;
         case TAG_ENV: if (!s) return -1; r->envp[r->envc++] = s; break;
@@ -495,6 +498,15 @@ static int child_main(void *arg) {
         do n = read(r->sync_fd, &go, 1); while (n < 0 && errno == EINTR);
         if (n != 1) child_fail(r, STEP_SYNC, n < 0 ? errno : EPIPE, 0);
         close(r->sync_fd);
+    }
+    // In a new user namespace our ids are still the host's, unmapped there: become the mapped
+    // user (runc does the same). Raw syscalls: glibc's wrappers would signal the parent's
+    // threads (setxid broadcast), whose list this child still holds in its memory.
+    if (r->has_run_as) {
+        if (syscall(SYS_setresgid, r->run_as[1], r->run_as[1], r->run_as[1]) != 0)
+            child_fail(r, STEP_RUN_AS, errno, 1);
+        if (syscall(SYS_setresuid, r->run_as[0], r->run_as[0], r->run_as[0]) != 0)
+            child_fail(r, STEP_RUN_AS, errno, 0);
     }
     if ((r->options & OPT_PDEATHSIG) && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
         child_fail(r, STEP_PDEATHSIG, errno, 0);

@@ -211,7 +211,7 @@ public final class Container implements AutoCloseable {
                 .loopbackUp(config.namespaces().contains(Namespace.NET));
         if (config.namespaces().contains(Namespace.UTS)) b.hostname(hostname());
         for (String f : cgroup.v1ProcsFiles()) b.joinCgroup(f);
-        config.idMapping().ifPresent(m -> b.idMaps(m.uidMap(), m.gidMap()));
+        config.idMapping().ifPresent(m -> b.idMaps(m.uidMap(), m.gidMap()).runAs(m.insideUid(), m.insideGid()));
         return b.build();
     }
 

@@ -211,19 +211,22 @@ public final class CgroupController implements AutoCloseable {
         CgroupFreezer.freeze(v2Dir, v1Dirs.get("freezer"), false);
     }
 
-    /** SIGKILLs every process inside ({@code cgroup.kill}, or freeze-kill-thaw) and waits until none is left. */
+    /**
+     * SIGKILLs every process inside and waits until none is left. The cgroup is frozen while the
+     * processes are listed and signalled, so a fork cannot slip through, then thawed: it stays
+     * usable. (Not {@code cgroup.kill}: on kernels with the fork/kill race fix of 6.14, a cgroup
+     * that was killed once kills every later {@code CLONE_INTO_CGROUP} child.)
+     */
     public void kill() {
-        if (v2Dir != null) {
-            CgroupTree.killAll(v2Dir);
-        } else {
-            Path freezer = v1Dirs.get("freezer");
-            if (freezer != null) CgroupFreezer.freeze(null, freezer, true);
-            try {
-                CgroupTree.killAll(path());
-            } finally {
-                if (freezer != null) CgroupFreezer.freeze(null, freezer, false);
-            }
+        Path freezer = v1Dirs.get("freezer");
+        boolean canFreeze = v2Dir != null || freezer != null;
+        if (canFreeze) CgroupFreezer.freeze(v2Dir, freezer, true);
+        try {
+            for (long pid : pids()) Native.libc().kill((int) pid, 9);
+        } finally {
+            if (canFreeze) CgroupFreezer.freeze(v2Dir, freezer, false);
         }
+        if (!canFreeze) CgroupTree.killAll(path());
         if (!CgroupTree.awaitEmpty(path(), 10_000)) {
             throw new CgroupException("processes of " + path() + " survived SIGKILL for 10 s: " + pids());
         }
@@ -233,7 +236,11 @@ public final class CgroupController implements AutoCloseable {
     public synchronized void destroy() {
         if (destroyed) return;
         try {
-            kill();
+            // The cgroup goes away: the one-shot cgroup.kill (where the kernel has it) is enough.
+            CgroupTree.killAll(path());
+            if (!CgroupTree.awaitEmpty(path(), 10_000)) {
+                throw new CgroupException("processes of " + path() + " survived SIGKILL for 10 s: " + pids());
+            }
             if (v2Dir != null) CgroupTree.remove(v2Dir);
             for (Path d : new LinkedHashSet<>(v1Dirs.values())) CgroupTree.remove(d);
             destroyed = true;

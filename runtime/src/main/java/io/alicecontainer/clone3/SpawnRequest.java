@@ -31,6 +31,7 @@ public final class SpawnRequest {
     private static final int TAG_GID_MAP = 12;
     private static final int TAG_OPTIONS = 13;
     private static final int TAG_EXE = 14;
+    private static final int TAG_RUN_AS = 15;
 
     static final int OPT_NEW_CGROUPNS = 1;
     static final int OPT_LOOPBACK_UP = 2;
@@ -51,6 +52,7 @@ public final class SpawnRequest {
     private final List<String> cgroupProcs;
     private final String uidMap;
     private final String gidMap;
+    private final int[] runAs;
     private final int options;
 
     private SpawnRequest(Builder b) {
@@ -67,6 +69,7 @@ public final class SpawnRequest {
         this.cgroupProcs = List.copyOf(b.cgroupProcs);
         this.uidMap = b.uidMap;
         this.gidMap = b.gidMap;
+        this.runAs = b.runAs;
         this.options = b.options;
     }
 
@@ -115,6 +118,7 @@ public final class SpawnRequest {
         for (String p : cgroupProcs) e.str(TAG_CGROUP_PROCS, p);
         if (uidMap != null) e.str(TAG_UID_MAP, uidMap);
         if (gidMap != null) e.str(TAG_GID_MAP, gidMap);
+        if (runAs != null) e.ints(TAG_RUN_AS, runAs);
         return e.bytes();
     }
 
@@ -216,6 +220,7 @@ public final class SpawnRequest {
         private final List<String> cgroupProcs = new ArrayList<>();
         private String uidMap;
         private String gidMap;
+        private int[] runAs;
         private int options = OPT_PDEATHSIG | OPT_SETSID;
 
         private Builder() {
@@ -291,6 +296,12 @@ public final class SpawnRequest {
         public Builder idMaps(String uidMap, String gidMap) {
             this.uidMap = uidMap;
             this.gidMap = gidMap;
+            return this;
+        }
+
+        /** In a user namespace: the uid and gid (inside) the child switches to before anything else. */
+        public Builder runAs(long uid, long gid) {
+            this.runAs = new int[] {(int) uid, (int) gid};
             return this;
         }
 

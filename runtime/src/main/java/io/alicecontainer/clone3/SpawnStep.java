@@ -24,7 +24,8 @@ public enum SpawnStep {
     EXEC(17, "execve"),
     PARENT_CGROUP(18, "moving the child into the v1 cgroup"),
     PARENT_IDMAP(19, "writing the user namespace id map"),
-    MEMORY(20, "allocating the request");
+    MEMORY(20, "allocating the request"),
+    RUN_AS(21, "switching to the mapped user (setresuid/setresgid)");
 
     private final int code;
     private final String phrase;

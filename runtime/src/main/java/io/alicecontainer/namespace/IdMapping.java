@@ -35,6 +35,23 @@ public record IdMapping(List<Range> uids, List<Range> gids) {
         return new IdMapping(List.of(new Range(0, hostBase, count)), List.of(new Range(0, hostBase, count)));
     }
 
+    /** The uid a container's processes run as inside: 0 when mapped, else the first mapped uid. */
+    public long insideUid() {
+        return inside(uids);
+    }
+
+    /** The gid a container's processes run as inside: 0 when mapped, else the first mapped gid. */
+    public long insideGid() {
+        return inside(gids);
+    }
+
+    private static long inside(List<Range> rs) {
+        for (Range r : rs) {
+            if (r.insideId() == 0) return 0;
+        }
+        return rs.get(0).insideId();
+    }
+
     /** The text for /proc/PID/uid_map. */
     public String uidMap() {
         return format(uids);

@@ -1,0 +1,97 @@
+package io.alicecontainer.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Fails a test that leaves a container cgroup, a mount or a child process behind: compares the
+ * state after the test with the state before.
+ */
+final class NoLeaksExtension implements BeforeEachCallback, AfterEachCallback {
+    private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(NoLeaksExtension.class);
+
+    record Snapshot(TreeSet<String> cgroups, TreeSet<String> mounts, TreeSet<Long> children) {
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        context.getStore(NS).put("before", snapshot());
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        Snapshot before = context.getStore(NS).get("before", Snapshot.class);
+        Snapshot after = snapshot();
+        for (int i = 0; i < 50 && !after.equals(before); i++) {
+            // Reaped children may still be listed for a moment.
+            sleep();
+            after = snapshot();
+        }
+        List<String> leaks = new ArrayList<>();
+        diff("cgroup", before.cgroups, after.cgroups, leaks);
+        diff("mount", before.mounts, after.mounts, leaks);
+        TreeSet<Long> newChildren = new TreeSet<>(after.children);
+        newChildren.removeAll(before.children);
+        if (!newChildren.isEmpty()) leaks.add("child processes still running: " + newChildren);
+        if (!leaks.isEmpty()) throw new AssertionError("the test leaked:\n  " + String.join("\n  ", leaks));
+    }
+
+    private static void diff(String what, TreeSet<String> before, TreeSet<String> after, List<String> leaks) {
+        for (String s : after) {
+            if (!before.contains(s)) leaks.add(what + " left behind: " + s);
+        }
+    }
+
+    static Snapshot snapshot() {
+        return new Snapshot(aliceCgroups(), mounts(), ProcessHandle.current().descendants()
+                .filter(ProcessHandle::isAlive).map(ProcessHandle::pid).collect(Collectors.toCollection(TreeSet::new)));
+    }
+
+    /** Every directory at depth >= 2 below an `alice` cgroup: the containers (depth 1 is the JVM's owner group). */
+    static TreeSet<String> aliceCgroups() {
+        TreeSet<String> out = new TreeSet<>();
+        try (Stream<Path> s = Files.find(Path.of("/sys/fs/cgroup"), 6,
+                (p, a) -> a.isDirectory() && p.getFileName() != null && p.getFileName().toString().equals("alice"))) {
+            for (Path alice : s.toList()) {
+                try (Stream<Path> w = Files.walk(alice)) {
+                    w.filter(Files::isDirectory).filter(p -> alice.relativize(p).getNameCount() >= 2)
+                            .forEach(p -> out.add(p.toString()));
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list cgroups: " + e, e);
+        }
+        return out;
+    }
+
+    static TreeSet<String> mounts() {
+        try {
+            TreeSet<String> out = new TreeSet<>();
+            for (String l : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                String[] f = l.split(" ");
+                out.add(f[4] + " " + l.substring(l.indexOf(" - ") + 3));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
