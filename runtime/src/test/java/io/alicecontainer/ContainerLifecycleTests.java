@@ -3,7 +3,6 @@ package io.alicecontainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -56,7 +55,7 @@ class ContainerLifecycleTests {
 
             c.pause();
             assertThat(c.state()).isEqualTo(ContainerState.PAUSED);
-            assertThat(Files.readString(c.cgroup().path().resolve("cgroup.events"))).contains("frozen 1");
+            assertThat(c.cgroup().isFrozen()).isTrue();
             long cpuFrozen = c.cgroup().cpuUsageUs();
             Thread.sleep(300);
             assertThat(c.cgroup().cpuUsageUs()).as("no CPU is used while frozen").isEqualTo(cpuFrozen);
@@ -125,7 +124,11 @@ class ContainerLifecycleTests {
 
             assertThat(busy.usage().cpuTime()).isGreaterThan(Duration.ofMillis(50));
             assertThat(idle.usage().cpuTime()).isLessThan(busy.usage().cpuTime());
-            assertThat(idle.usage().memoryPeakBytes()).isPositive();
+            if (io.alicecontainer.cgroup.CgroupController.layout().supportsLimit("memory")) {
+                assertThat(idle.usage().memoryPeakBytes()).isPositive();
+            } else {
+                assertThat(idle.usage().memoryPeakBytes()).as("no memory controller: unknown").isEqualTo(-1);
+            }
             assertThat(c.usage().cpuTime()).isGreaterThanOrEqualTo(busy.usage().cpuTime().plus(idle.usage().cpuTime()));
         }
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import io.alicecontainer.testing.Limits;
 import io.alicecontainer.testing.RequiresRoot;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,7 @@ class ContainerLimitsTests {
     @Test
     @DisplayName("a process touching 256 MiB under memoryMax(64 MiB) is killed by the OOM killer")
     void memoryLimitOomKills() {
+        Limits.assumeSupported("memory");
         ContainerConfig config = ContainerConfig.builder().memoryMax(64L << 20).timeout(Duration.ofSeconds(60)).build();
         try (Container c = Container.create("limits-oom", config)) {
             ExecResult r = c.exec("python3", "-c", "b = b'x' * (256 << 20); print(len(b))");
@@ -33,6 +35,7 @@ class ContainerLimitsTests {
     @Test
     @DisplayName("a process under its memory limit is not OOM-killed and reports its peak")
     void memoryUnderLimit() {
+        Limits.assumeSupported("memory");
         try (Container c = Container.create("limits-mem-ok", ContainerConfig.builder().memoryMax("128M").build())) {
             ExecResult r = c.exec("python3", "-c", "b = b'x' * (32 << 20); print(len(b))");
 
@@ -46,6 +49,7 @@ class ContainerLimitsTests {
     @Test
     @DisplayName("cpuPercent(20) lets a spinner use about 0.4 s of CPU in 2 s and throttles it")
     void cpuLimitThrottles() {
+        Limits.assumeSupported("cpu");
         try (Container c = Container.create("limits-cpu", ContainerConfig.builder().cpuPercent(20).build())) {
             ExecResult r = c.exec("timeout", "2", "sh", "-c", "while :; do :; done");
 
@@ -60,6 +64,7 @@ class ContainerLimitsTests {
     @Test
     @DisplayName("a fork bomb under pidsMax(32) is contained, the host stays responsive, nothing is left")
     void pidsLimitContainsForkBomb() throws Exception {
+        Limits.assumeSupported("pids");
         ContainerConfig config = ContainerConfig.builder().pidsMax(32).timeout(Duration.ofSeconds(3)).build();
         try (Container c = Container.create("limits-forkbomb", config)) {
             long[] worstHostSpawnMillis = {0};

@@ -206,6 +206,11 @@ public final class CgroupController implements AutoCloseable {
         CgroupFreezer.freeze(v2Dir, v1Dirs.get("freezer"), true);
     }
 
+    /** Whether the kernel reports the cgroup frozen. */
+    public boolean isFrozen() {
+        return CgroupFreezer.isFrozen(v2Dir, v1Dirs.get("freezer"));
+    }
+
     /** Thaws a frozen cgroup. */
     public void thaw() {
         CgroupFreezer.freeze(v2Dir, v1Dirs.get("freezer"), false);

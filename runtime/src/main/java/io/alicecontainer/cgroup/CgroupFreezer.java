@@ -31,6 +31,11 @@ final class CgroupFreezer {
         }
     }
 
+    static boolean isFrozen(Path v2Dir, Path v1Freezer) {
+        if (v2Dir != null) return CgroupFs.read(v2Dir.resolve(CgroupFiles.EVENTS)).contains("frozen 1");
+        return v1Freezer != null && CgroupFs.read(v1Freezer.resolve(CgroupFiles.FREEZER_STATE)).trim().equals("FROZEN");
+    }
+
     private static void waitOrFail(long deadline, Path dir, boolean frozen) {
         if (System.nanoTime() > deadline) {
             throw new CgroupException("the kernel did not report " + dir + " " + (frozen ? "frozen" : "thawed")

@@ -35,21 +35,58 @@ public record CgroupLayout(CgroupMode mode, Path v2Mount, Path v2Own, Set<String
         v1Mounts = Collections.unmodifiableMap(new LinkedHashMap<>(v1Mounts));
     }
 
+    /** System property forcing a backend: {@code v2}, {@code v1} or {@code hybrid} (default: detect). */
+    public static final String MODE_PROPERTY = "alice.cgroup.mode";
+
     private static volatile CgroupLayout detected;
 
-    /** The layout of this host, detected once per JVM. */
+    /**
+     * The layout of this host, detected once per JVM. The system property {@value #MODE_PROPERTY}
+     * may narrow it to one backend the host also supports (a hybrid host can run the pure-v1 or
+     * the controller-less v2 path).
+     */
     public static CgroupLayout detect() {
         CgroupLayout l = detected;
         if (l == null) {
             try {
                 l = parse(Files.readString(Path.of("/proc/self/mountinfo")), Files.readString(Path.of("/proc/self/cgroup")),
-                        CgroupLayout::readIfExists);
+                        CgroupLayout::readIfExists).forced(System.getProperty(MODE_PROPERTY, ""));
             } catch (IOException e) {
                 throw new CgroupException("cannot read /proc/self/mountinfo or /proc/self/cgroup: " + e.getMessage(), e);
             }
             detected = l;
         }
         return l;
+    }
+
+    /**
+     * Whether a limit of this controller ({@code cpu}, {@code memory}, {@code pids}, {@code io})
+     * can be set here: enabled in the unified hierarchy (v2), or mounted as v1 (v1, hybrid).
+     */
+    public boolean supportsLimit(String controller) {
+        if (mode == CgroupMode.V2) return v2Controllers.contains(controller);
+        return v1Own.containsKey(controller.equals("io") ? "blkio" : controller);
+    }
+
+    /** This layout narrowed to the named backend; "" or "auto" keeps it. */
+    CgroupLayout forced(String name) {
+        String m = name.trim().toLowerCase(java.util.Locale.ROOT);
+        if (m.isEmpty() || m.equals("auto") || m.equals(mode.name().toLowerCase(java.util.Locale.ROOT))) return this;
+        switch (m) {
+            case "v1" -> {
+                if (v1Own.isEmpty()) throw new CgroupException(MODE_PROPERTY + "=v1, but no v1 controller is mounted: " + this);
+                return new CgroupLayout(CgroupMode.V1, null, null, Set.of(), v1Own, v1Mounts);
+            }
+            case "v2" -> {
+                if (v2Own == null) throw new CgroupException(MODE_PROPERTY + "=v2, but cgroup2 is not mounted: " + this);
+                return new CgroupLayout(CgroupMode.V2, v2Mount, v2Own, v2Controllers, Map.of(), Map.of());
+            }
+            case "hybrid" -> {
+                if (v2Own == null || v1Own.isEmpty()) throw new CgroupException(MODE_PROPERTY + "=hybrid needs cgroup2 and v1 controllers: " + this);
+                return new CgroupLayout(CgroupMode.HYBRID, v2Mount, v2Own, v2Controllers, v1Own, v1Mounts);
+            }
+            default -> throw new CgroupException(MODE_PROPERTY + " must be v2, v1, hybrid or auto, not `" + name + "`");
+        }
     }
 
     private static Optional<String> readIfExists(Path p) {
