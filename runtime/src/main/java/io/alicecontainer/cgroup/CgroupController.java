@@ -66,7 +66,7 @@ public final class CgroupController implements AutoCloseable {
             }
             Map<String, Path> v1 = new LinkedHashMap<>();
             for (Map.Entry<String, Path> e : root.v1Owner.entrySet()) {
-                if (e.getKey().equals("blkio")) continue; // made when an io limit is set
+                if (!CgroupRoot.eagerV1(root.layout.mode(), e.getKey())) continue;
                 Path dir = e.getValue().resolve(name);
                 if (!made.contains(dir)) {
                     CgroupFs.mkdir(dir);
@@ -124,7 +124,7 @@ public final class CgroupController implements AutoCloseable {
     }
 
     /** The v1 {@code cgroup.procs} files a new process must be written to (hybrid and v1). */
-    public List<String> v1ProcsFiles() {
+    public synchronized List<String> v1ProcsFiles() {
         List<String> out = new ArrayList<>();
         for (Path d : new LinkedHashSet<>(v1Dirs.values())) out.add(d.resolve(CgroupFiles.PROCS).toString());
         return out;
@@ -138,7 +138,7 @@ public final class CgroupController implements AutoCloseable {
         if (quotaUs != -1 && quotaUs < 1000) {
             throw new IllegalArgumentException("cpu quota must be at least 1000 µs or -1 (unlimited), was " + quotaUs);
         }
-        CgroupLimits.cpuMax(v2For("cpu"), v1Dirs.get("cpu"), quotaUs, periodUs);
+        CgroupLimits.cpuMax(v2For("cpu"), v2For("cpu") == null ? v1("cpu") : null, quotaUs, periodUs);
     }
 
     /** memory.max in bytes, with swap off for the cgroup. */
@@ -150,24 +150,30 @@ public final class CgroupController implements AutoCloseable {
     /** pids.max: at most this many tasks (processes and threads) at once. */
     public void setPidsMax(long max) {
         if (max <= 0) throw new IllegalArgumentException("pids limit must be positive, was " + max);
-        CgroupLimits.pidsMax(v2For("pids") != null ? v2Dir : v1Dirs.get("pids"), max);
+        CgroupLimits.pidsMax(v2For("pids") != null ? v2Dir : v1("pids"), max);
     }
 
     /** io.max (v2) or blkio throttling (v1) for one block device. */
-    public synchronized void setIoMax(IoLimit limit) {
-        Path v1 = null;
-        if (v2For("io") == null) {
-            Path owner = root.v1Owner.get("blkio");
-            if (owner != null && !v1Dirs.containsKey("blkio")) {
-                Path dir = owner.resolve(name);
-                CgroupFs.mkdir(dir);
-                v1Dirs.put("blkio", dir);
-                // Processes already running join now; new ones join at spawn.
-                for (long pid : pids()) CgroupFs.write(dir.resolve(CgroupFiles.PROCS), Long.toString(pid));
-            }
-            v1 = v1Dirs.get("blkio");
+    public void setIoMax(IoLimit limit) {
+        CgroupLimits.ioMax(v2For("io"), v2For("io") == null ? v1("blkio") : null, limit);
+    }
+
+    /**
+     * The cgroup of a v1 controller, made on first use (null where the layout has no such
+     * controller). Processes already inside join it at once; new ones join at spawn.
+     */
+    private synchronized Path v1(String controller) {
+        Path dir = v1Dirs.get(controller);
+        if (dir != null || destroyed) return dir;
+        Path owner = root.v1Owner.get(controller);
+        if (owner == null) return null;
+        dir = owner.resolve(name);
+        if (!v1Dirs.containsValue(dir)) {   // co-mounted controllers share one directory
+            CgroupFs.mkdir(dir);
+            for (long pid : pids()) CgroupFs.write(dir.resolve(CgroupFiles.PROCS), Long.toString(pid));
         }
-        CgroupLimits.ioMax(v2For("io"), v1, limit);
+        v1Dirs.put(controller, dir);
+        return dir;
     }
 
     /** Moves a process (all its threads) into this cgroup, in every hierarchy. */
@@ -242,7 +248,7 @@ public final class CgroupController implements AutoCloseable {
         if (destroyed) return;
         try {
             // The cgroup goes away: the one-shot cgroup.kill (where the kernel has it) is enough.
-            CgroupTree.killAll(path());
+            if (!CgroupTree.awaitEmpty(path(), 0)) CgroupTree.killAll(path());
             if (!CgroupTree.awaitEmpty(path(), 10_000)) {
                 throw new CgroupException("processes of " + path() + " survived SIGKILL for 10 s: " + pids());
             }

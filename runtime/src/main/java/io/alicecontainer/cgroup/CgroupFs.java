@@ -1,6 +1,5 @@
 package io.alicecontainer.cgroup;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,20 +52,7 @@ final class CgroupFs {
         } catch (SyscallException e) {
             throw new CgroupException("failed to read " + file + ": " + Errno.describe(e.errno()), e);
         }
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-            byte[] buf = new byte[4096];
-            for (;;) {
-                int n = Native.read(fd, buf);
-                if (n <= 0) break;
-                out.write(buf, 0, n);
-            }
-            return out.toString(StandardCharsets.US_ASCII);
-        } catch (SyscallException e) {
-            throw new CgroupException("failed to read " + file + ": " + Errno.describe(e.errno()), e);
-        } finally {
-            Native.closeQuietly(fd);
-        }
+        return readAndClose(fd, file);
     }
 
     /** The content, or empty when the file does not exist. */
@@ -77,8 +63,26 @@ final class CgroupFs {
             if (e == Errno.ENOENT) return Optional.empty();
             throw new CgroupException("failed to read " + file + ": " + Errno.describe(e));
         }
-        Native.closeQuietly(fd);
-        return Optional.of(read(file));
+        return Optional.of(readAndClose(fd, file));
+    }
+
+    private static String readAndClose(int fd, Path file) {
+        try {
+            byte[] buf = new byte[4096];
+            int n = Native.read(fd, buf);
+            if (n <= 0) return "";
+            String text = new String(buf, 0, n, StandardCharsets.US_ASCII);
+            StringBuilder more = null;
+            while ((n = Native.read(fd, buf)) > 0) {   // past one page (memory.stat on big hosts)
+                if (more == null) more = new StringBuilder(text);
+                more.append(new String(buf, 0, n, StandardCharsets.US_ASCII));
+            }
+            return more == null ? text : more.toString();
+        } catch (SyscallException e) {
+            throw new CgroupException("failed to read " + file + ": " + Errno.describe(e.errno()), e);
+        } finally {
+            Native.closeQuietly(fd);
+        }
     }
 
     static long readLong(Path file) {

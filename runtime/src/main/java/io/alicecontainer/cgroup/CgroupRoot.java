@@ -63,18 +63,27 @@ final class CgroupRoot {
         return r;
     }
 
-    /** The v1 controllers a container gets in each mode; blkio joins when an io limit is set. */
+    /**
+     * The v1 controllers a container may use in each mode. Each one it joins costs a migration
+     * ({@code cgroup.procs} write) per spawn, so only {@link #eagerV1} ones are made with the
+     * container; cpu, pids and blkio come when a limit of theirs is set.
+     */
     static List<String> v1ControllersFor(CgroupLayout layout) {
         List<String> wanted = switch (layout.mode()) {
             case V2 -> List.of();
-            case HYBRID -> List.of("memory", "cpu", "pids");
-            case V1 -> List.of("memory", "cpu", "cpuacct", "pids", "freezer");
+            case HYBRID -> List.of("memory", "cpu", "pids", "blkio");
+            case V1 -> List.of("memory", "cpu", "cpuacct", "pids", "freezer", "blkio");
         };
         List<String> out = new ArrayList<>();
         for (String c : wanted) {
             if (layout.v1Own().containsKey(c)) out.add(c);
         }
         return out;
+    }
+
+    /** Made with every container: memory (usage, peak, OOM kills); on pure v1 also CPU time and the freezer. */
+    static boolean eagerV1(CgroupMode mode, String controller) {
+        return controller.equals("memory") || (mode == CgroupMode.V1 && (controller.equals("cpuacct") || controller.equals("freezer")));
     }
 
     private static CgroupRoot open(CgroupLayout layout) {
@@ -94,9 +103,6 @@ final class CgroupRoot {
         Map<String, Path> v1Owner = new LinkedHashMap<>();
         for (String c : v1ControllersFor(layout)) {
             v1Owner.put(c, ownerIn(layout, c, parent, owner));
-        }
-        if (layout.v1Own().containsKey("blkio") && layout.mode() != CgroupMode.V2) {
-            v1Owner.put("blkio", ownerIn(layout, "blkio", parent, owner));
         }
         CgroupRoot root = new CgroupRoot(layout, v2Owner, v1Owner, enabled);
         Runtime.getRuntime().addShutdownHook(new Thread(root::shutdown, "alice-cgroup-cleanup"));

@@ -82,6 +82,12 @@ final class CgroupTree {
 
     /** rmdir of the tree, deepest first; EBUSY right after a kill is retried for a while. */
     static void remove(Path dir) {
+        try {
+            Files.deleteIfExists(dir);   // the common case: a leaf without processes
+            return;
+        } catch (IOException e) {
+            // children or processes left: below
+        }
         List<Path> all = descendants(dir);
         all.add(dir);
         for (Path d : all) {

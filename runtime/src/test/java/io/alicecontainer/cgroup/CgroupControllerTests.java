@@ -73,6 +73,7 @@ class CgroupControllerTests {
     void refusedWrite() {
         Limits.assumeSupported("pids");
         try (CgroupController cg = CgroupController.create("cg-refused")) {
+            cg.setPidsMax(5);   // makes the v1 pids cgroup, which is created on first use
             Path pids = cg.mode() == CgroupMode.V2 ? cg.path() : cg.v1Paths().get("pids");
             assertThatThrownBy(() -> CgroupFs.write(pids.resolve("pids.max"), "lots"))
                     .isInstanceOf(CgroupException.class)

@@ -9,6 +9,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import io.alicecontainer.cgroup.CgroupLayout;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -57,19 +58,24 @@ final class NoLeaksExtension implements BeforeEachCallback, AfterEachCallback {
                 .filter(ProcessHandle::isAlive).map(ProcessHandle::pid).collect(Collectors.toCollection(TreeSet::new)));
     }
 
-    /** Every directory at depth >= 2 below an `alice` cgroup: the containers (depth 1 is the JVM's owner group). */
+    /**
+     * Every directory at depth >= 2 below the `alice` cgroups of this JVM's own cgroups: the
+     * containers (depth 1 is the JVM's owner group). Only our subtree is walked: other software
+     * may create and remove cgroups elsewhere at any moment.
+     */
     static TreeSet<String> aliceCgroups() {
+        CgroupLayout layout = CgroupLayout.detect();
+        List<Path> roots = new ArrayList<>();
+        if (layout.v2Own() != null) roots.add(layout.v2Own().resolve("alice"));
+        layout.v1Own().values().forEach(p -> roots.add(p.resolve("alice")));
         TreeSet<String> out = new TreeSet<>();
-        try (Stream<Path> s = Files.find(Path.of("/sys/fs/cgroup"), 6,
-                (p, a) -> a.isDirectory() && p.getFileName() != null && p.getFileName().toString().equals("alice"))) {
-            for (Path alice : s.toList()) {
-                try (Stream<Path> w = Files.walk(alice)) {
-                    w.filter(Files::isDirectory).filter(p -> alice.relativize(p).getNameCount() >= 2)
-                            .forEach(p -> out.add(p.toString()));
-                }
+        for (Path alice : roots) {
+            if (!Files.isDirectory(alice)) continue;
+            try (Stream<Path> w = Files.walk(alice, 3)) {
+                w.filter(p -> alice.relativize(p).getNameCount() >= 2 && Files.isDirectory(p)).forEach(p -> out.add(p.toString()));
+            } catch (IOException | java.io.UncheckedIOException e) {
+                throw new IllegalStateException("cannot list " + alice + ": " + e, e);
             }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot list cgroups: " + e, e);
         }
         return out;
     }
