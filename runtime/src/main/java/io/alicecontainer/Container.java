@@ -1,7 +1,6 @@
 package io.alicecontainer;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -40,8 +39,6 @@ import io.alicecontainer.rootfs.MountPlan;
  * result then overlaps the others').
  */
 public final class Container implements AutoCloseable {
-    private static final long DRAIN_AFTER_EXIT_MILLIS = 200;
-
     private final String name;
     private final ContainerConfig config;
     private final CgroupController cgroup;
@@ -111,7 +108,8 @@ public final class Container implements AutoCloseable {
         }
         String hostname = config.namespaces().contains(Namespace.UTS) ? hostname() : null;
         mountPlan = config.namespaces().contains(Namespace.MOUNT)
-                ? MountPlan.build(config.rootfs(), hostname, config.binds(), Path.of(System.getProperty("java.home")))
+                ? MountPlan.build(config.rootfs(), hostname, config.binds(), Path.of(System.getProperty("java.home")),
+                        config.mountCgroups() ? cgroupLayoutForMounts() : null)
                 : List.of();
         if (!config.namespaces().contains(Namespace.MOUNT) && !(config.rootfs() instanceof io.alicecontainer.rootfs.RootFs.HostRoot)) {
             throw new IllegalStateException("a root filesystem other than RootFs.hostRoot() needs the mount namespace");
@@ -128,91 +126,102 @@ public final class Container implements AutoCloseable {
      *         the step: "execve of `nosuch` failed: ENOENT (No such file or directory)"
      */
     public ExecResult exec(String... argv) {
+        if (argv == null || argv.length == 0) throw new IllegalArgumentException("exec needs a command, got none");
         return exec(Arrays.asList(argv));
     }
 
     public ExecResult exec(List<String> argv) {
-        if (argv == null || argv.isEmpty()) throw new IllegalArgumentException("exec needs a command, got none");
+        return exec(Command.builder(argv).build());
+    }
+
+    /** Runs a command and waits for it; see {@link #exec(String...)}. */
+    public ExecResult exec(Command command) {
+        return launch(command).await();
+    }
+
+    /**
+     * Starts a command and returns at once; {@link ContainerProcess#await()} waits for it and
+     * pumps its output (on the calling thread: output is read only while someone awaits).
+     */
+    public ContainerProcess launch(Command command) {
         List<MountOp> plan;
         ResourceUsage before;
         synchronized (this) {
-            checkNotDestroyed("exec");
+            checkNotDestroyed("exec in");
             if (state == ContainerState.CREATED) start();
             if (state != ContainerState.RUNNING) {
                 throw new IllegalStateException("container `" + name + "` is " + state + ": exec needs a RUNNING container");
             }
             plan = mountPlan;
-            before = lastUsage;
+            before = lastUsage == null ? ResourceUsage.NONE : lastUsage;
         }
-        if (before == null) before = ResourceUsage.NONE;
-        return run(argv, plan, before);
-    }
-
-    private ExecResult run(List<String> argv, List<MountOp> plan, ResourceUsage before) {
-        int[] out = Native.pipe();
-        int[] err;
+        int[] out = null;
+        int[] err = null;
         try {
+            out = Native.pipe();
             err = Native.pipe();
-        } catch (RuntimeException e) {
-            Native.closeQuietly(out[0]);
-            Native.closeQuietly(out[1]);
-            throw e;
-        }
-        long start = System.nanoTime();
-        ChildProcess child;
-        try {
-            child = Clone3.spawn(request(argv, plan, out[1], err[1]));
-        } catch (RuntimeException e) {
-            Native.closeQuietly(out[0]);
-            Native.closeQuietly(err[0]);
-            throw e;
-        } finally {
+            long start = System.nanoTime();
+            ChildProcess child = Clone3.spawn(request(command, plan, out[1], err[1]));
             Native.closeQuietly(out[1]);
             Native.closeQuietly(err[1]);
-        }
-        OutputPump.Capture so = new OutputPump.Capture(config.outputLimit(), null);
-        OutputPump.Capture se = new OutputPump.Capture(config.outputLimit(), null);
-        OutputPump pump = new OutputPump(out[0], err[0], child.pidfd(), so, se);
-        boolean timedOut = false;
-        io.alicecontainer.clone3.ExitStatus status;
-        try {
-            long deadline = config.timeout().map(t -> start + t.toNanos()).orElse(Long.MAX_VALUE);
-            if (!pump.pump(deadline, DRAIN_AFTER_EXIT_MILLIS)) {
-                timedOut = true;
-                cgroup.kill();
-                pump.pump(Long.MAX_VALUE, DRAIN_AFTER_EXIT_MILLIS);
+            long limit = config.outputLimit();
+            int extra = command.readFds().size();
+            int[] fds = new int[2 + extra];
+            OutputPump.Capture[] caps = new OutputPump.Capture[2 + extra];
+            fds[0] = out[0];
+            fds[1] = err[0];
+            caps[0] = new OutputPump.Capture(limit, command.stdout().orElse(null));
+            caps[1] = new OutputPump.Capture(limit, command.stderr().orElse(null));
+            for (int i = 0; i < extra; i++) {
+                fds[2 + i] = command.readFds().get(i);
+                caps[2 + i] = new OutputPump.Capture(0, command.readSinks().get(i));
             }
-            status = child.waitFor();
-        } finally {
-            pump.closeAll();
-            child.close();
+            OutputPump pump = new OutputPump(child.pidfd(), fds, caps);
+            return new ContainerProcess(this, command.argv(), child, pump, caps[0], caps[1], start,
+                    command.timeout().or(config::timeout).orElse(null), before);
+        } catch (RuntimeException e) {
+            for (int[] p : new int[][] {out, err}) {
+                if (p != null) {
+                    Native.closeQuietly(p[0]);
+                    Native.closeQuietly(p[1]);
+                }
+            }
+            throw e;
         }
-        Duration wall = Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /** The usage accumulated since before; remembers the reading for the next command. */
+    ResourceUsage usageAfter(ResourceUsage before) {
         ResourceUsage after = cgroup.usage();
         synchronized (this) {
             lastUsage = after;
         }
-        ResourceUsage used = after.since(before);
-        return new ExecResult(argv, status.code(), status.signal(), used.oomKills() > 0, timedOut, so.bytes(),
-                so.truncated(), se.bytes(), se.truncated(), wall, used);
+        return after.since(before);
     }
 
-    private SpawnRequest request(List<String> argv, List<MountOp> plan, int stdout, int stderr) {
+    private SpawnRequest request(Command command, List<MountOp> plan, int stdout, int stderr) {
         List<String> env = new ArrayList<>();
-        for (Map.Entry<String, String> e : config.env().entrySet()) env.add(e.getKey() + "=" + e.getValue());
+        Map<String, String> all = new java.util.LinkedHashMap<>(config.env());
+        all.putAll(command.env());
+        for (Map.Entry<String, String> e : all.entrySet()) env.add(e.getKey() + "=" + e.getValue());
         SpawnRequest.Builder b = SpawnRequest.builder()
                 .cloneFlags(config.namespaces().cloneFlags())
                 .cgroupFd(cgroup.placementFd())
-                .argv(argv)
+                .argv(command.argv())
                 .env(env)
-                .workdir(config.workdir().toString())
+                .workdir(command.workdir().orElse(config.workdir()).toString())
                 .stdio(-1, stdout, stderr)
                 .mounts(plan)
                 .loopbackUp(config.namespaces().contains(Namespace.NET));
+        for (int fd : command.passFds()) b.keepFd(fd);
         if (config.namespaces().contains(Namespace.UTS)) b.hostname(hostname());
         for (String f : cgroup.v1ProcsFiles()) b.joinCgroup(f);
         config.idMapping().ifPresent(m -> b.idMaps(m.uidMap(), m.gidMap()).runAs(m.insideUid(), m.insideGid()));
         return b.build();
+    }
+
+    private io.alicecontainer.cgroup.CgroupLayout cgroupLayoutForMounts() {
+        return CgroupController.layout();
     }
 
     private String hostname() {

@@ -38,7 +38,7 @@ public final class ContainerConfig {
     /** The CFS period the percentages are expressed in (cgroup-v2.rst's default). */
     public static final long CPU_PERIOD_US = 100_000;
     private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,62})?");
-    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern ENV_NAME = Pattern.compile("[^=\\x00]+");
 
     private final RootFs rootfs;
     private final String hostname;
@@ -53,6 +53,7 @@ public final class ContainerConfig {
     private final List<Bind> binds;
     private final Duration timeout;
     private final long outputLimit;
+    private final boolean mountCgroups;
 
     private ContainerConfig(Builder b) {
         rootfs = b.rootfs;
@@ -68,6 +69,7 @@ public final class ContainerConfig {
         binds = List.copyOf(b.binds);
         timeout = b.timeout;
         outputLimit = b.outputLimit;
+        mountCgroups = b.mountCgroups;
     }
 
     public static Builder builder() {
@@ -91,6 +93,7 @@ public final class ContainerConfig {
         b.binds.addAll(binds);
         b.timeout = timeout;
         b.outputLimit = outputLimit;
+        b.mountCgroups = mountCgroups;
         return b;
     }
 
@@ -150,6 +153,11 @@ public final class ContainerConfig {
         return outputLimit;
     }
 
+    /** Whether the container gets its own cgroup filesystems below /sys/fs/cgroup. */
+    public boolean mountCgroups() {
+        return mountCgroups;
+    }
+
     @Override
     public String toString() {
         return "ContainerConfig[rootfs=" + rootfs + ", cpu=" + (cpuPercent == null ? "-" : cpuPercent + "%")
@@ -175,6 +183,7 @@ public final class ContainerConfig {
         private final List<Bind> binds = new ArrayList<>();
         private Duration timeout;
         private long outputLimit = 1 << 20;
+        private boolean mountCgroups;
 
         private Builder() {
         }
@@ -291,7 +300,20 @@ public final class ContainerConfig {
             return this;
         }
 
+        /**
+         * Mounts the container's own cgroup filesystems below {@code /sys/fs/cgroup} (needs the
+         * mount and cgroup namespaces): the JVM's container support then sizes
+         * {@code availableProcessors()} and the default heap from the container's limits.
+         */
+        public Builder mountCgroups(boolean on) {
+            this.mountCgroups = on;
+            return this;
+        }
+
         public ContainerConfig build() {
+            if (mountCgroups && !(namespaces.contains(Namespace.MOUNT) && namespaces.contains(Namespace.CGROUP))) {
+                throw new IllegalArgumentException("mountCgroups needs the mount and cgroup namespaces");
+            }
             return new ContainerConfig(this);
         }
     }

@@ -20,7 +20,7 @@ import java.util.List;
  */
 public record ExecResult(List<String> argv, int exitCode, int signal, boolean oomKilled, boolean timedOut,
                          byte[] stdoutBytes, boolean stdoutTruncated, byte[] stderrBytes, boolean stderrTruncated,
-                         Duration wallTime, ResourceUsage usage) {
+                         Duration wallTime, ResourceUsage usage) implements java.io.Serializable {
 
     public ExecResult {
         argv = List.copyOf(argv);

@@ -14,7 +14,7 @@ import java.time.Duration;
  *                   PSI disabled); all values are zero then
  */
 public record Pressure(Duration someTotal, Duration fullTotal, double someAvg10, double someAvg60, double someAvg300,
-                       double fullAvg10, double fullAvg60, double fullAvg300, boolean available) {
+                       double fullAvg10, double fullAvg60, double fullAvg300, boolean available) implements java.io.Serializable {
 
     private static final Pressure UNAVAILABLE =
             new Pressure(Duration.ZERO, Duration.ZERO, 0, 0, 0, 0, 0, 0, false);

@@ -19,7 +19,7 @@ import java.util.Locale;
 public record ResourceUsage(long memoryPeakBytes, long memoryCurrentBytes, Duration cpuTime, Duration cpuUserTime,
                             Duration cpuSystemTime, long throttledPeriods, Duration throttledTime, long oomKills,
                             long pidsPeak, long pidsCurrent, long ioReadBytes, long ioWriteBytes,
-                            Pressure cpuPressure, Pressure memoryPressure, Pressure ioPressure) {
+                            Pressure cpuPressure, Pressure memoryPressure, Pressure ioPressure) implements java.io.Serializable {
 
     /** Usage of a container that has not run anything. */
     public static final ResourceUsage NONE = new ResourceUsage(0, 0, Duration.ZERO, Duration.ZERO, Duration.ZERO, 0,

@@ -90,6 +90,19 @@ public final class CgroupController implements AutoCloseable {
         }
     }
 
+    /**
+     * The usage of the cgroup this process itself runs in: inside a container with its own
+     * cgroup namespace and cgroup filesystems mounted ({@code ContainerConfig.mountCgroups}),
+     * that is the container's.
+     */
+    public static ResourceUsage ownUsage() {
+        CgroupLayout l = CgroupLayout.detect();
+        Map<String, Path> v1 = new LinkedHashMap<>(l.v1Own());
+        Path v2 = l.v2Own();
+        java.util.function.Function<String, Path> v2For = c -> l.mode() == CgroupMode.V2 && l.v2Controllers().contains(c) ? v2 : null;
+        return CgroupUsage.read(v2, v2For.apply("memory"), v2For.apply("cpu"), v2For.apply("pids"), v2For.apply("io"), v1);
+    }
+
     /** The host's layout, detected once (v2, v1 or hybrid). */
     public static CgroupLayout layout() {
         return CgroupLayout.detect();

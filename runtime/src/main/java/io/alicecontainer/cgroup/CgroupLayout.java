@@ -24,7 +24,7 @@ import java.util.function.Function;
  *                      JVM's own cgroup directory in that controller's hierarchy
  */
 public record CgroupLayout(CgroupMode mode, Path v2Mount, Path v2Own, Set<String> v2Controllers,
-                           Map<String, Path> v1Own, Map<String, Path> v1Mounts) {
+                           Map<String, Path> v1Own, Map<String, Path> v1Mounts, Map<Path, String> v1Hierarchies) {
 
     /** v1 controllers the runtime uses, if mounted. */
     static final List<String> V1_CONTROLLERS = List.of("memory", "cpu", "cpuacct", "pids", "freezer", "blkio");
@@ -33,7 +33,12 @@ public record CgroupLayout(CgroupMode mode, Path v2Mount, Path v2Own, Set<String
         v2Controllers = Collections.unmodifiableSet(new LinkedHashSet<>(v2Controllers));
         v1Own = Collections.unmodifiableMap(new LinkedHashMap<>(v1Own));
         v1Mounts = Collections.unmodifiableMap(new LinkedHashMap<>(v1Mounts));
+        v1Hierarchies = Collections.unmodifiableMap(new LinkedHashMap<>(v1Hierarchies));
     }
+
+    /** Every v1 controller the kernel may have; a hierarchy's mount options minus these are not controllers. */
+    static final Set<String> ALL_V1_CONTROLLERS = Set.of("cpu", "cpuacct", "cpuset", "memory", "devices", "freezer",
+            "net_cls", "net_prio", "blkio", "perf_event", "hugetlb", "pids", "rdma", "misc");
 
     /** System property forcing a backend: {@code v2}, {@code v1} or {@code hybrid} (default: detect). */
     public static final String MODE_PROPERTY = "alice.cgroup.mode";
@@ -75,15 +80,15 @@ public record CgroupLayout(CgroupMode mode, Path v2Mount, Path v2Own, Set<String
         switch (m) {
             case "v1" -> {
                 if (v1Own.isEmpty()) throw new CgroupException(MODE_PROPERTY + "=v1, but no v1 controller is mounted: " + this);
-                return new CgroupLayout(CgroupMode.V1, null, null, Set.of(), v1Own, v1Mounts);
+                return new CgroupLayout(CgroupMode.V1, null, null, Set.of(), v1Own, v1Mounts, v1Hierarchies);
             }
             case "v2" -> {
                 if (v2Own == null) throw new CgroupException(MODE_PROPERTY + "=v2, but cgroup2 is not mounted: " + this);
-                return new CgroupLayout(CgroupMode.V2, v2Mount, v2Own, v2Controllers, Map.of(), Map.of());
+                return new CgroupLayout(CgroupMode.V2, v2Mount, v2Own, v2Controllers, Map.of(), Map.of(), Map.of());
             }
             case "hybrid" -> {
                 if (v2Own == null || v1Own.isEmpty()) throw new CgroupException(MODE_PROPERTY + "=hybrid needs cgroup2 and v1 controllers: " + this);
-                return new CgroupLayout(CgroupMode.HYBRID, v2Mount, v2Own, v2Controllers, v1Own, v1Mounts);
+                return new CgroupLayout(CgroupMode.HYBRID, v2Mount, v2Own, v2Controllers, v1Own, v1Mounts, v1Hierarchies);
             }
             default -> throw new CgroupException(MODE_PROPERTY + " must be v2, v1, hybrid or auto, not `" + name + "`");
         }
@@ -103,6 +108,7 @@ public record CgroupLayout(CgroupMode mode, Path v2Mount, Path v2Own, Set<String
         String v2Root = "/";
         Map<String, Path> v1Mounts = new LinkedHashMap<>();
         Map<String, String> v1Roots = new LinkedHashMap<>();
+        Map<Path, String> hierarchies = new LinkedHashMap<>();
         for (String line : mountinfo.split("\n")) {
             int dash = line.indexOf(" - ");
             if (dash < 0) continue;
@@ -115,6 +121,11 @@ public record CgroupLayout(CgroupMode mode, Path v2Mount, Path v2Own, Set<String
                 v2Mount = mountPoint;
                 v2Root = root;
             } else if (post[0].equals("cgroup")) {
+                List<String> controllers = new java.util.ArrayList<>();
+                for (String opt : post[2].split(",")) {
+                    if (ALL_V1_CONTROLLERS.contains(opt)) controllers.add(opt);
+                }
+                if (!controllers.isEmpty()) hierarchies.putIfAbsent(mountPoint, String.join(",", controllers));
                 for (String opt : post[2].split(",")) {
                     if (V1_CONTROLLERS.contains(opt) && !v1Mounts.containsKey(opt)) {
                         v1Mounts.put(opt, mountPoint);
@@ -153,8 +164,11 @@ public record CgroupLayout(CgroupMode mode, Path v2Mount, Path v2Own, Set<String
             throw new CgroupException("no cgroup hierarchy found in /proc/self/mountinfo: mount cgroup2 on /sys/fs/cgroup "
                     + "(or the v1 controllers) to run containers");
         }
-        if (mode == CgroupMode.V2) v1Own.clear();
-        return new CgroupLayout(mode, v2Mount, v2Own, controllers, v1Own, v1Mounts);
+        if (mode == CgroupMode.V2) {
+            v1Own.clear();
+            hierarchies.clear();
+        }
+        return new CgroupLayout(mode, v2Mount, v2Own, controllers, v1Own, v1Mounts, hierarchies);
     }
 
     private static Path resolve(Path mountPoint, String mountRoot, String cgroupPath) {

@@ -18,10 +18,10 @@ public final class OutputPump {
     private static final short POLLHUP = 0x10;
     private static final short POLLERR = 0x8;
 
-    private final int[] fds = new int[2];
-    private final Capture[] captures = new Capture[2];
+    private final int[] fds;
+    private final Capture[] captures;
     private final int pidfd;
-    private final Pointer pollfds = Memory.allocateDirect(Native.runtime(), 24);
+    private final Pointer pollfds;
     private final byte[] buf = new byte[16 * 1024];
     private boolean exited;
 
@@ -60,13 +60,13 @@ public final class OutputPump {
         }
     }
 
-    /** stdoutFd and stderrFd are read ends owned (and closed) by the pump; -1 for none. */
-    public OutputPump(int stdoutFd, int stderrFd, int pidfd, Capture out, Capture err) {
-        fds[0] = stdoutFd;
-        fds[1] = stderrFd;
-        captures[0] = out;
-        captures[1] = err;
+    /** fds are read ends owned (and closed) by the pump, each read into the capture of the same index. */
+    public OutputPump(int pidfd, int[] fds, Capture[] captures) {
+        if (fds.length != captures.length) throw new IllegalArgumentException("one capture per fd");
+        this.fds = fds.clone();
+        this.captures = captures.clone();
         this.pidfd = pidfd;
+        this.pollfds = Memory.allocateDirect(Native.runtime(), 8L * (fds.length + 1));
     }
 
     /**
@@ -77,13 +77,14 @@ public final class OutputPump {
      */
     public boolean pump(long deadlineNanos, long drainMillis) {
         long drainUntil = Long.MAX_VALUE;
+        int[] slotOf = new int[fds.length];
         for (;;) {
             int n = 0;
             if (!exited) n = add(n, pidfd);
-            int outSlot = fds[0] >= 0 ? n : -1;
-            if (fds[0] >= 0) n = add(n, fds[0]);
-            int errSlot = fds[1] >= 0 ? n : -1;
-            if (fds[1] >= 0) n = add(n, fds[1]);
+            for (int i = 0; i < fds.length; i++) {
+                slotOf[i] = fds[i] >= 0 ? n : -1;
+                if (fds[i] >= 0) n = add(n, fds[i]);
+            }
             if (n == 0) return true;
             long now = System.nanoTime();
             long until = Math.min(deadlineNanos, drainUntil);
@@ -102,8 +103,9 @@ public final class OutputPump {
                 exited = true;
                 drainUntil = System.nanoTime() + drainMillis * 1_000_000;
             }
-            if (outSlot >= 0 && revents(outSlot) != 0) drain(0);
-            if (errSlot >= 0 && revents(errSlot) != 0) drain(1);
+            for (int i = 0; i < fds.length; i++) {
+                if (slotOf[i] >= 0 && revents(slotOf[i]) != 0) drain(i);
+            }
         }
     }
 
@@ -130,7 +132,7 @@ public final class OutputPump {
 
     /** Closes the read ends still open. */
     public void closeAll() {
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < fds.length; i++) {
             Native.closeQuietly(fds[i]);
             fds[i] = -1;
         }

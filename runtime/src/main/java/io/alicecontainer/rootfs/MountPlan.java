@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.alicecontainer.cgroup.CgroupLayout;
 import io.alicecontainer.clone3.MountOp;
 
 /**
@@ -42,10 +43,21 @@ public final class MountPlan {
      * shown too when it lies outside the host view's directories.
      */
     public static List<MountOp> build(RootFs rootfs, String hostname, List<Bind> binds, Path javaHome) {
+        return build(rootfs, hostname, binds, javaHome, null);
+    }
+
+    /**
+     * As above; with a layout, the container also gets its own cgroup filesystems at the host's
+     * mount points (below {@code /sys/fs/cgroup}): with a cgroup namespace they show the
+     * container's cgroup as their root, so the JVM's container support and other tools see the
+     * container's limits.
+     */
+    public static List<MountOp> build(RootFs rootfs, String hostname, List<Bind> binds, Path javaHome, CgroupLayout cgroups) {
         List<MountOp> ops = new ArrayList<>();
         ops.add(MountOp.makeRootPrivate());
         if (rootfs instanceof RootFs.HostRoot) {
             ops.add(MountOp.mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, null));
+            if (cgroups != null) cgroupFilesystems(ops, "", cgroups);
             for (Bind b : binds) ops.add(bind(b.source().toString(), b.target().toString(), b));
             return ops;
         }
@@ -71,6 +83,7 @@ public final class MountPlan {
         ops.add(MountOp.mount("tmpfs", NEW + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777"));
         ops.add(MountOp.mount("proc", NEW + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, null));
         minimalDev(ops);
+        if (cgroups != null) cgroupFilesystems(ops, NEW, cgroups);
         for (Bind b : binds) ops.add(bind(OLD + b.source(), NEW + b.target(), b));
         if (hostView) ops.add(MountOp.mount(null, NEW, null, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, null));
         ops.add(MountOp.pivotRoot(NEW));
@@ -101,11 +114,22 @@ public final class MountPlan {
         ops.add(MountOp.mkdir(NEW + "/root", 0700));
     }
 
-    static boolean coveredByHostView(Path path) {
+    /** Whether the host view shows this host path already (below /usr, /etc, ...). */
+    public static boolean coveredByHostView(Path path) {
         Path p = path.toAbsolutePath().normalize();
         if (p.getNameCount() == 0) return false;
         String top = p.getName(0).toString();
         return HOST_VIEW_DIRS.contains(top);
+    }
+
+    private static void cgroupFilesystems(List<MountOp> ops, String root, CgroupLayout layout) {
+        long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+        Path base = Path.of("/sys/fs/cgroup");
+        boolean v2AtBase = base.equals(layout.v2Mount());
+        if (!v2AtBase) ops.add(MountOp.mount("tmpfs", root + base, "tmpfs", flags, "mode=0755,size=64k"));
+        if (layout.v2Mount() != null) ops.add(MountOp.mount("cgroup2", root + layout.v2Mount(), "cgroup2", flags, null));
+        layout.v1Hierarchies().forEach((mountPoint, controllers) ->
+                ops.add(MountOp.mount("cgroup", root + mountPoint, "cgroup", flags, controllers)));
     }
 
     /** tmpfs /dev with the host's harmless devices bound in (works in user namespaces, unlike mknod). */
