@@ -1,0 +1,247 @@
+package io.alicecontainer.junit;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import io.alicecontainer.ContainerConfig;
+import io.alicecontainer.ExecResult;
+import io.alicecontainer.ResourceUsage;
+import io.alicecontainer.junit.internal.ForkedTestAgent;
+import io.alicecontainer.junit.internal.NodeResult;
+import io.alicecontainer.junit.internal.RunResult;
+import io.alicecontainer.junit.internal.ThrowableTransport;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.extension.DynamicTestInvocationContext;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.InvocationInterceptor;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
+import org.opentest4j.TestAbortedException;
+
+/**
+ * Forks every isolated test into its own container (see {@link Isolated}). In the calling JVM it
+ * skips the test and its callbacks and replays the child's outcome; in the child JVM
+ * ({@code alice.isolation.child=true}) it lets everything run.
+ */
+final class IsolationExtension implements InvocationInterceptor, ParameterResolver {
+
+    private static boolean inChild() {
+        return Boolean.getBoolean(ForkedTestAgent.CHILD_PROPERTY);
+    }
+
+    private static boolean isolatedHere(ExtensionContext ctx) {
+        return !inChild() && IsolationSettings.of(ctx).isolated();
+    }
+
+    private static boolean classIsolatedHere(ExtensionContext ctx) {
+        return !inChild() && IsolationSettings.wholeClassIsolated(ctx);
+    }
+
+    // --- the test itself -----------------------------------------------------------------------
+
+    @Override
+    public void interceptTestMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> ic, ExtensionContext ctx)
+            throws Throwable {
+        runOrFork(invocation, ctx);
+    }
+
+    @Override
+    public void interceptTestTemplateMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> ic,
+                                            ExtensionContext ctx) throws Throwable {
+        runOrFork(invocation, ctx);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T interceptTestFactoryMethod(Invocation<T> invocation, ReflectiveInvocationContext<Method> ic,
+                                            ExtensionContext ctx) throws Throwable {
+        if (!isolatedHere(ctx)) return invocation.proceed();
+        invocation.skip();
+        RunResult result = fork(ctx);
+        return (T) replayDynamic(ctx.getUniqueId(), result);
+    }
+
+    @Override
+    public void interceptDynamicTest(Invocation<Void> invocation, DynamicTestInvocationContext dic, ExtensionContext ctx)
+            throws Throwable {
+        invocation.proceed(); // in the parent these are replays of the child's dynamic tests
+    }
+
+    private void runOrFork(Invocation<Void> invocation, ExtensionContext ctx) throws Throwable {
+        if (!isolatedHere(ctx)) {
+            invocation.proceed();
+            return;
+        }
+        invocation.skip();
+        fork(ctx);
+    }
+
+    // --- callbacks that belong to the child ----------------------------------------------------
+
+    @Override
+    public void interceptBeforeEachMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> ic,
+                                          ExtensionContext ctx) throws Throwable {
+        skipIf(isolatedHere(ctx), invocation);
+    }
+
+    @Override
+    public void interceptAfterEachMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> ic,
+                                         ExtensionContext ctx) throws Throwable {
+        skipIf(isolatedHere(ctx), invocation);
+    }
+
+    @Override
+    public void interceptBeforeAllMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> ic,
+                                         ExtensionContext ctx) throws Throwable {
+        skipIf(classIsolatedHere(ctx), invocation);
+    }
+
+    @Override
+    public void interceptAfterAllMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> ic,
+                                        ExtensionContext ctx) throws Throwable {
+        skipIf(classIsolatedHere(ctx), invocation);
+    }
+
+    @Override
+    public <T> T interceptTestClassConstructor(Invocation<T> invocation, ReflectiveInvocationContext<Constructor<T>> ic,
+                                               ExtensionContext ctx) throws Throwable {
+        if (!classIsolatedHere(ctx)) return invocation.proceed();
+        // The class's constructor and field initialisers are the test's: they run in the child.
+        invocation.skip();
+        return Instances.allocate(ic.getExecutable().getDeclaringClass());
+    }
+
+    private static void skipIf(boolean skip, Invocation<Void> invocation) throws Throwable {
+        if (skip) invocation.skip(); else invocation.proceed();
+    }
+
+    // --- the fork ------------------------------------------------------------------------------
+
+    /** Runs the context's test in a container and ends this test as the child ended it. */
+    private static RunResult fork(ExtensionContext ctx) throws Throwable {
+        IsolationSettings s = IsolationSettings.of(ctx);
+        String unavailable = Availability.unavailableReason();
+        if (unavailable != null) {
+            String msg = "cannot isolate " + ctx.getDisplayName() + ": " + unavailable + ". " + Availability.fix();
+            boolean abort = ctx.getConfigurationParameter(Availability.ON_UNAVAILABLE).map("abort"::equalsIgnoreCase).orElse(false);
+            if (abort) throw new TestAbortedException(msg);
+            throw new IllegalStateException(msg);
+        }
+        ForkedRun.Outcome outcome = ForkedRun.run(ctx, s);
+        ExecResult exec = outcome.exec();
+        RunResult result = outcome.result();
+        ResourceUsage test = result == null || result.usageBefore() == null || result.usageAfter() == null ? null
+                : result.usageAfter().since(result.usageBefore());
+        Map<String, String> entries = UsageReport.entries(s, exec, test);
+        NodeResult target = result == null ? null : find(result, ctx.getUniqueId());
+        if (target != null) for (Map<String, String> e : target.reportEntries()) ctx.publishReportEntry(e);
+        ctx.publishReportEntry(entries);
+
+        Throwable failure = null;
+        String kill = Verdicts.kernelKill(s, exec);
+        if (target == null) {
+            String why = kill != null ? kill
+                    : outcome.decodeError() != null ? outcome.decodeError()
+                    : result != null && result.error() != null ? result.error()
+                    : "the child JVM ended (" + exec.outcome() + ") without reporting a result";
+            failure = new AssertionError("isolated test " + ctx.getDisplayName() + " did not complete: " + why + tail(exec));
+        } else if (!target.status().equals("SUCCESSFUL")) {
+            failure = ThrowableTransport.decode(target.throwable(), classLoader(ctx));
+            if (failure == null && target.status().equals("SKIPPED")) failure = new TestAbortedException(target.reason());
+            if (failure == null) failure = new AssertionError("isolated test " + target.status());
+            if (kill != null) failure.addSuppressed(new AssertionError(kill));
+        } else if (kill != null) {
+            failure = new AssertionError(kill);
+        }
+        List<String> over = Verdicts.budgetViolations(s.budget(), exec, test);
+        if (!over.isEmpty()) {
+            AssertionError budget = new AssertionError("resource budget exceeded: " + String.join("; ", over));
+            if (failure == null) failure = budget; else failure.addSuppressed(budget);
+        }
+        writeReport(ctx, failure, entries);
+        if (failure != null) throw failure;
+        return result;
+    }
+
+    private static void writeReport(ExtensionContext ctx, Throwable failure, Map<String, String> entries) {
+        String status = failure == null ? "SUCCESSFUL" : failure instanceof TestAbortedException ? "ABORTED" : "FAILED";
+        Path dir = Path.of(ctx.getConfigurationParameter(UsageReport.REPORT_DIR).orElse("target/alice-reports"));
+        try {
+            UsageReport.writeJson(dir, ctx.getRequiredTestClass().getName(), ctx.getUniqueId(), ctx.getDisplayName(), status, entries);
+        } catch (java.io.IOException e) {
+            ctx.publishReportEntry("alice.report.error", "cannot write the JSON report under " + dir + ": " + e.getMessage());
+        }
+    }
+
+    private static String tail(ExecResult exec) {
+        String err = exec.stderr();
+        if (err.isBlank()) return "";
+        return "\n--- child stderr (last lines) ---\n" + (err.length() > 4000 ? err.substring(err.length() - 4000) : err);
+    }
+
+    private static NodeResult find(RunResult result, String uniqueId) {
+        for (NodeResult n : result.nodes()) {
+            if (n.uniqueId().equals(uniqueId)) return n;
+        }
+        return null;
+    }
+
+    private static ClassLoader classLoader(ExtensionContext ctx) {
+        ClassLoader cl = ctx.getRequiredTestClass().getClassLoader();
+        return cl != null ? cl : ClassLoader.getSystemClassLoader();
+    }
+
+    /** The child's dynamic nodes below the factory, as dynamic nodes that replay their outcomes. */
+    private static Stream<DynamicNode> replayDynamic(String factoryId, RunResult result) {
+        List<DynamicNode> out = new ArrayList<>();
+        for (NodeResult n : result.nodes()) {
+            if (factoryId.equals(n.parentId()) && n.dynamic()) out.add(replay(n, result));
+        }
+        return out.stream();
+    }
+
+    private static DynamicNode replay(NodeResult n, RunResult result) {
+        if (n.test()) {
+            return DynamicTest.dynamicTest(n.displayName(), () -> {
+                if (n.status().equals("SUCCESSFUL")) return;
+                Throwable t = ThrowableTransport.decode(n.throwable(), Thread.currentThread().getContextClassLoader());
+                if (t == null) t = new TestAbortedException(n.reason() == null ? n.status() : n.reason());
+                throw t;
+            });
+        }
+        return DynamicContainer.dynamicContainer(n.displayName(), replayDynamic(n.uniqueId(), result));
+    }
+
+    // --- parameters ----------------------------------------------------------------------------
+
+    @Override
+    public boolean supportsParameter(ParameterContext pc, ExtensionContext ctx) throws ParameterResolutionException {
+        Class<?> type = pc.getParameter().getType();
+        return type == ContainerResources.class || type == Sandbox.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext pc, ExtensionContext ctx) throws ParameterResolutionException {
+        Class<?> type = pc.getParameter().getType();
+        if (!inChild()) {
+            if (!IsolationSettings.of(ctx).isolated()) {
+                throw new ParameterResolutionException(type.getSimpleName() + " can only be injected into an @Isolated test: "
+                        + ctx.getDisplayName() + " runs in-process");
+            }
+            return type == ContainerResources.class ? NotInParent.RESOURCES : NotInParent.SANDBOX;
+        }
+        IsolationSettings s = IsolationSettings.of(ctx);
+        if (type == ContainerResources.class) return new OwnContainer(s);
+        ContainerConfig config = ForkedRun.sandboxConfig(s);
+        return new ContainerSandbox(config);
+    }
+}

@@ -1,0 +1,103 @@
+package io.alicecontainer.junit;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import io.alicecontainer.ExecResult;
+import io.alicecontainer.Pressure;
+import io.alicecontainer.ResourceUsage;
+
+/** Publishes an isolated test's usage: report entries with alice.* keys and one JSON file per test. */
+final class UsageReport {
+    static final String REPORT_DIR = "alice.report.dir";
+
+    private UsageReport() {
+    }
+
+    /**
+     * The entries. {@code test} is the usage during the test itself (measured inside the
+     * container), {@code container} the container's whole life (the child JVM's start included).
+     */
+    static Map<String, String> entries(IsolationSettings s, ExecResult run, ResourceUsage test) {
+        ResourceUsage c = run.usage();
+        ResourceUsage t = test != null ? test : c;
+        Map<String, String> e = new LinkedHashMap<>();
+        e.put("alice.memory.peak.bytes", Long.toString(c.memoryPeakBytes()));
+        e.put("alice.cpu.time.us", us(t.cpuTime()));
+        e.put("alice.cpu.user.us", us(t.cpuUserTime()));
+        e.put("alice.cpu.system.us", us(t.cpuSystemTime()));
+        e.put("alice.cpu.throttled.periods", Long.toString(t.throttledPeriods()));
+        e.put("alice.cpu.throttled.us", us(t.throttledTime()));
+        e.put("alice.pressure.cpu.some.us", pressure(t.cpuPressure()));
+        e.put("alice.pressure.memory.some.us", pressure(t.memoryPressure()));
+        e.put("alice.pressure.memory.full.us", t.memoryPressure().available() ? us(t.memoryPressure().fullTotal()) : "-1");
+        e.put("alice.pressure.io.some.us", pressure(t.ioPressure()));
+        e.put("alice.oom.kills", Long.toString(c.oomKills()));
+        e.put("alice.pids.peak", Long.toString(c.pidsPeak()));
+        e.put("alice.container.cpu.time.us", us(c.cpuTime()));
+        e.put("alice.container.wall.ms", Long.toString(run.wallTime().toMillis()));
+        e.put("alice.container.exit", run.outcome());
+        if (s.memoryBytes() != null) e.put("alice.limit.memory.bytes", Long.toString(s.memoryBytes()));
+        if (s.cpuPercent() != null) e.put("alice.limit.cpu.percent", Integer.toString(s.cpuPercent()));
+        if (s.pids() != null) e.put("alice.limit.pids", Long.toString(s.pids()));
+        return e;
+    }
+
+    /** Writes target/alice-reports/<class>/<test>.json (or the configured directory); returns the file. */
+    static Path writeJson(Path dir, String className, String uniqueId, String displayName, String status,
+                          Map<String, String> entries) throws IOException {
+        Path d = dir.resolve(className);
+        Files.createDirectories(d);
+        String file = Integer.toHexString(uniqueId.hashCode()) + "-" + displayName.replaceAll("[^A-Za-z0-9_.-]", "_");
+        if (file.length() > 120) file = file.substring(0, 120);
+        Path out = d.resolve(file + ".json");
+        StringBuilder b = new StringBuilder("{\n");
+        b.append("  \"class\": ").append(json(className)).append(",\n");
+        b.append("  \"test\": ").append(json(displayName)).append(",\n");
+        b.append("  \"uniqueId\": ").append(json(uniqueId)).append(",\n");
+        b.append("  \"status\": ").append(json(status)).append(",\n");
+        b.append("  \"finishedAt\": ").append(json(Instant.now().toString())).append(",\n");
+        b.append("  \"usage\": {\n");
+        int i = 0;
+        for (Map.Entry<String, String> en : entries.entrySet()) {
+            String v = en.getValue();
+            b.append("    ").append(json(en.getKey())).append(": ").append(v.matches("-?\\d+") ? v : json(v));
+            b.append(++i < entries.size() ? ",\n" : "\n");
+        }
+        b.append("  }\n}\n");
+        Files.writeString(out, b.toString(), StandardCharsets.UTF_8);
+        return out;
+    }
+
+    private static String us(Duration d) {
+        return Long.toString(d.toNanos() / 1000);
+    }
+
+    private static String pressure(Pressure p) {
+        return p.available() ? us(p.someTotal()) : "-1";
+    }
+
+    static String json(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char ch : s.toCharArray()) {
+            switch (ch) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (ch < 0x20) b.append(String.format(Locale.ROOT, "\\u%04x", (int) ch)); else b.append(ch);
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+}

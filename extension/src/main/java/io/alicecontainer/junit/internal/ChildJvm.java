@@ -1,0 +1,134 @@
+package io.alicecontainer.junit.internal;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+
+import io.alicecontainer.rootfs.Bind;
+import io.alicecontainer.rootfs.MountPlan;
+
+/**
+ * The child JVM a test runs in: the same {@code java}, the options this JVM was started with
+ * (agents such as JaCoCo included, debuggers not), the same classpath with Surefire's
+ * manifest-only booter jar expanded, and the host paths the container must show for all that.
+ */
+public final class ChildJvm {
+    /** Extra options for the child, split on whitespace. */
+    public static final String JVM_OPTIONS = "alice.isolation.jvmOptions";
+    /** The java executable for the child (default: this JVM's). */
+    public static final String JAVA = "alice.isolation.java";
+
+    private ChildJvm() {
+    }
+
+    /** The command: java, options, -cp, the agent main class and its two channel paths. */
+    public static List<String> command(String java, List<String> extraOptions) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java);
+        cmd.addAll(inheritedOptions());
+        cmd.addAll(extraOptions);
+        cmd.add("-D" + ForkedTestAgent.CHILD_PROPERTY + "=true");
+        cmd.add("-cp");
+        cmd.add(String.join(File.pathSeparator, classpath().stream().map(Path::toString).toList()));
+        cmd.add(ForkedTestAgent.class.getName());
+        cmd.add("/proc/self/fd/3");
+        cmd.add("/proc/self/fd/4");
+        return cmd;
+    }
+
+    public static String defaultJava() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** This JVM's options, without a debugger's (a second JVM cannot take the same port). */
+    static List<String> inheritedOptions() {
+        List<String> out = new ArrayList<>();
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (a.startsWith("-agentlib:jdwp") || a.startsWith("-Xrunjdwp") || a.equals("-Xdebug")) continue;
+            if (a.startsWith("-D" + ForkedTestAgent.CHILD_PROPERTY)) continue;
+            out.add(a);
+        }
+        return out;
+    }
+
+    /** java.class.path, with manifest-only jars (Surefire's booter) replaced by their Class-Path. */
+    public static List<Path> classpath() {
+        Set<Path> out = new LinkedHashSet<>();
+        for (String e : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
+            if (e.isEmpty()) continue;
+            Path p = Path.of(e).toAbsolutePath().normalize();
+            List<Path> expanded = manifestOnlyClassPath(p);
+            if (expanded == null) out.add(p); else out.addAll(expanded);
+        }
+        return new ArrayList<>(out);
+    }
+
+    /** The Class-Path of a jar holding nothing but its manifest, else null. */
+    static List<Path> manifestOnlyClassPath(Path jar) {
+        if (!Files.isRegularFile(jar) || !jar.toString().endsWith(".jar")) return null;
+        try (JarFile jf = new JarFile(jar.toFile())) {
+            Manifest mf = jf.getManifest();
+            String cp = mf == null ? null : mf.getMainAttributes().getValue("Class-Path");
+            if (cp == null || cp.isBlank()) return null;
+            for (Enumeration<JarEntry> en = jf.entries(); en.hasMoreElements(); ) {
+                JarEntry je = en.nextElement();
+                if (!je.getName().startsWith("META-INF/")) return null;
+            }
+            List<Path> out = new ArrayList<>();
+            URL base = jar.toUri().toURL();
+            for (String token : cp.trim().split("\\s+")) {
+                URI u = new URL(base, token).toURI();
+                out.add(Path.of(u).toAbsolutePath().normalize());
+            }
+            return out;
+        } catch (IOException | java.net.URISyntaxException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Host paths the child needs to see (read-only): the classpath, the agents' jars and the
+     * java executable's home, reduced to few binds (a Maven repository as one).
+     */
+    public static List<Bind> binds(String java, List<String> options, Path workdir) {
+        TreeSet<Path> wanted = new TreeSet<>();
+        for (Path p : classpath()) wanted.add(bindRoot(p));
+        for (String o : options) {
+            if (o.startsWith("-javaagent:")) {
+                String jar = o.substring("-javaagent:".length()).split("=", 2)[0];
+                wanted.add(bindRoot(Path.of(jar).toAbsolutePath().normalize()));
+            }
+        }
+        Path javaHome = Path.of(java).toAbsolutePath().normalize().getParent().getParent();
+        wanted.add(javaHome);
+        List<Bind> out = new ArrayList<>();
+        Path last = null;
+        for (Path p : wanted) {
+            if (!Files.exists(p)) continue;
+            if (p.startsWith(workdir) || (last != null && p.startsWith(last)) || MountPlan.coveredByHostView(p)) continue;
+            out.add(Bind.readOnly(p));
+            last = p;
+        }
+        return out;
+    }
+
+    private static Path bindRoot(Path p) {
+        String s = p.toString();
+        int m2 = s.indexOf("/.m2/repository/");
+        if (m2 >= 0) return Path.of(s.substring(0, m2 + "/.m2/repository".length()));
+        return Files.isDirectory(p) ? p : (p.getParent() == null ? p : p.getParent());
+    }
+}
