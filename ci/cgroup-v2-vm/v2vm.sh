@@ -225,7 +225,7 @@ setup() {
 
 # Runs as PID 1 from the initramfs. It loads the drivers, mounts cgroup2 with the controllers
 # enabled, builds the guest's root from the host's / (9p, read-only) under a tmpfs overlay,
-# mounts the work dir read-write at its own path, chroots there to run cmd.sh, records the
+# mounts the work dir read-write at its own path, makes that the root to run cmd.sh, records the
 # exit status in the work dir and powers off. Arguments come on the kernel command line as
 # v2vm.<name>=<value>.
 guest_init() {
@@ -307,10 +307,14 @@ fi
 say "running $DIR/cmd.sh in cgroup ${CGROUP:-/}"
 (
   [ -z "${CGROUP:-}" ] || echo 0 > "/sys/fs/cgroup${CGROUP%/}/cgroup.procs" || exit 125
-  # shellcheck disable=SC2016  # $1 is expanded by the guest's /bin/sh
+  # Not a plain chroot into $R: the kernel refuses user namespaces (clone with CLONE_NEWUSER:
+  # EPERM) to a process whose root is not its mount namespace's root. In a mount namespace of
+  # its own, $R is moved onto / and entered, as switch_root does; this init keeps its own view.
+  # shellcheck disable=SC2016  # $1, $2 are expanded by the guest's /bin/sh
   exec env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
     USER=root LOGNAME=root LANG=C.UTF-8 TERM=dumb ${JAVA_HOME_ARG:+JAVA_HOME=$JAVA_HOME_ARG} \
-    /bin/chroot $R /bin/sh -c 'cd "$1" && exec /bin/sh ./cmd.sh' v2vm "$DIR"
+    /bin/unshare -m /bin/sh -c 'cd "$2" && /bin/mount --move . / && exec /bin/chroot . /bin/sh -c '"'"'cd "$1" && exec /bin/sh ./cmd.sh'"'"' v2vm "$1"' \
+    v2vm "$DIR" "$R"
 )
 status=$?
 say "cmd.sh exited with status $status"

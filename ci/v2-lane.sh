@@ -1,0 +1,234 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
+#
+# v2-lane.sh - the cgroup-v2 lane: the runtime's container tests on a pure cgroup-v2 kernel.
+#
+# Our machines have a hybrid cgroup layout, so the runtime's pure-v2 backend (memory.max, cpu.max,
+# pids.max, io.max, memory.peak, memory.events, cpu.stat throttling, cgroup.freeze/kill with
+# controllers) is exercised here inside a throwaway QEMU VM (ci/cgroup-v2-vm/v2vm.sh): built on
+# the host, run in the guest with plain `java -cp ... ConsoleLauncher`, with CI=true so that
+# nothing skips. Two passes in one boot:
+#   root       the test JVM in the guest's root cgroup: the v2 suite (io.alicecontainer.v2) and
+#              the container suites the host runs too;
+#   delegated  the test JVM in a leaf cgroup (/ci.slice/job, like a CI job under systemd), the
+#              containers in a delegated subtree (-Dalice.cgroup.parent=/ci.slice/alice): the v2
+#              suite again.
+# Run it as root after a build (`mvn verify`, or `mvn -DskipTests install`); it compiles what is
+# missing itself (`mvn -pl runtime test-compile`, a no-op when the build is up to date).
+#
+# Usage: ci/v2-lane.sh [--self-check-broken] [--no-build]
+#   --self-check-broken  also run io.alicecontainer.v2.BrokenV2LimitCheck, a deliberately wrong
+#                        check (a memory limit written to the v1 file name memory.limit_in_bytes,
+#                        expected to OOM-kill): the lane must then FAIL. Shows that the lane can
+#                        fail; not for CI.
+#   --no-build           use runtime/target as it is
+#
+# Environment:
+#   ALICE_V2_LANE_TIMEOUT    bound for the VM in seconds (default 420)
+#   ALICE_V2_LANE_SELECT     launcher selectors replacing the default selection of the root pass
+#                            (then there is no delegated pass), e.g. "-c io.alicecontainer.v2.V2IoTests"
+#                            or "-m io.alicecontainer.v2.V2CpuTests#cpuMaxThrottles"
+#   ALICE_V2_LANE_DELEGATED  0: no delegated pass
+#   ALICE_V2_LANE_WORK       work directory shared with the guest (default runtime/target/v2-lane;
+#                            emptied first; keeps each pass's log and JUnit XML reports)
+#   ALICE_V2_LANE_JAVA_OPTS  options of the guest's test JVMs (default: C1 only, serial GC)
+#   ALICE_V2VM_*             passed on to ci/cgroup-v2-vm/v2vm.sh (see its header)
+#
+# Prints "v2 lane: N checks ran, P passed, F failed" with the guest's kernel and
+# cgroup.controllers; exits 0 only when every selected check ran and passed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+broken=0 build=1
+for arg in "$@"; do
+  case $arg in
+    --self-check-broken) broken=1 ;;
+    --no-build) build=0 ;;
+    -h|--help) awk 'NR > 2 && !/^#/ {exit} NR > 2 {sub(/^# ?/, ""); print}' "$0"; exit 0 ;;
+    *) echo "v2 lane: unknown argument $arg (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+TIMEOUT=${ALICE_V2_LANE_TIMEOUT:-420}
+WORK=${ALICE_V2_LANE_WORK:-$ROOT/runtime/target/v2-lane}
+JAVA_OPTS=${ALICE_V2_LANE_JAVA_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}
+VM=$ROOT/ci/cgroup-v2-vm/v2vm.sh
+
+V2_SUITE=(
+  -c io.alicecontainer.v2.V2MemoryTests
+  -c io.alicecontainer.v2.V2CpuTests
+  -c io.alicecontainer.v2.V2PidsTests
+  -c io.alicecontainer.v2.V2IoTests
+  -c io.alicecontainer.v2.V2FreezeKillTests
+  -c io.alicecontainer.v2.V2Clone3Tests
+  -c io.alicecontainer.v2.V2ChildJvmTests
+)
+# The root pass adds the host's container suites. Three of their tests are left out because their
+# timing does not hold under software emulation (the v2 suite checks the same things without
+# that assumption):
+#  - ContainerLimitsTests#cpuLimitThrottles expects 0.4 s of CPU for `timeout 2`, i.e. a wall time
+#    of ~2 s; spawning takes ~1 s more in the VM, and 20% of that is used too (V2CpuTests measures
+#    the share of the command's own wall time and of cpu.stat's periods);
+#  - CgroupControllerTests#processLifecycle gives python 0.3 s to be moved into the cgroup before it
+#    allocates; in the VM the JVM takes longer, part of the 16 MiB is charged to the old cgroup and
+#    memory.current stays below 16 MiB;
+#  - ContainerLifecycleTests#pauseAndResume gives 400 spawns of `sleep 0.005` 30 s after the thaw;
+#    a spawn takes ~75 ms in the VM (V2FreezeKillTests checks cgroup.freeze with a spinner).
+ROOT_SELECT=(
+  "${V2_SUITE[@]}"
+  -c io.alicecontainer.ContainerLimitsTests
+  -c io.alicecontainer.ContainerLifecycleTests
+  -c io.alicecontainer.ContainerIsolationTests
+  -c io.alicecontainer.cgroup.CgroupControllerTests
+  '--exclude-methodname=io\.alicecontainer\.ContainerLimitsTests#cpuLimitThrottles'
+  '--exclude-methodname=io\.alicecontainer\.cgroup\.CgroupControllerTests#processLifecycle'
+  '--exclude-methodname=io\.alicecontainer\.ContainerLifecycleTests#pauseAndResume'
+)
+
+log() { echo "v2 lane: $*"; }
+die() { echo "v2 lane: error: $*" >&2; exit 2; }
+started=$(date +%s)
+
+[[ $WORK =~ ^/[A-Za-z0-9_./+-]+$ ]] || die "the work directory must be an absolute path without blanks or quotes: $WORK"
+rm -rf "$WORK"
+mkdir -p "$WORK"
+
+# --- build on the host -------------------------------------------------------------------------
+mvn_goals=(dependency:build-classpath -Dmdep.outputFile="$WORK/deps.classpath" -Dmdep.includeScope=test)
+if [ $build -eq 1 ]; then
+  log "compiling runtime (main, spawn shim, tests) if needed"
+  mvn_goals=(test-compile "${mvn_goals[@]}")
+fi
+mvn_quiet() {   # Maven's output only when it fails
+  mvn -B -ntp -q "$@" > "$WORK/mvn.log" 2>&1 || { cat "$WORK/mvn.log"; die "mvn $* failed"; }
+}
+mvn_quiet -pl runtime "${mvn_goals[@]}"
+[ -d runtime/target/test-classes/io/alicecontainer/v2 ] || die "runtime/target/test-classes has no v2 tests: build first"
+ls runtime/target/classes/io/alicecontainer/native/linux-*/* >/dev/null 2>&1 || die "the spawn shim is not built: build first"
+
+# The console launcher of the project's JUnit Platform version. It brings the Jupiter engine, so
+# the project's own JUnit jars stay off the guest's classpath.
+platform=$(tr ':' '\n' < "$WORK/deps.classpath" | sed -n 's|.*/junit-platform-engine-\([0-9][^/]*\)\.jar$|\1|p' | head -1)
+[ -n "$platform" ] || die "no junit-platform-engine on the test classpath"
+mvn_quiet -N dependency:copy \
+  -Dartifact="org.junit.platform:junit-platform-console-standalone:$platform" -DoutputDirectory="$WORK"
+launcher=$WORK/junit-platform-console-standalone-$platform.jar
+[ -f "$launcher" ] || die "cannot fetch junit-platform-console-standalone $platform"
+cp="$ROOT/runtime/target/test-classes:$ROOT/runtime/target/classes"
+cp+=":$(tr ':' '\n' < "$WORK/deps.classpath" | grep -vE '/(org/junit|org/opentest4j|org/apiguardian)/' | paste -sd: -)"
+cp+=":$launcher"
+
+java=${JAVA_HOME:+$JAVA_HOME/bin/java}
+java=$(readlink -f "${java:-$(command -v java)}") || die "no java"
+
+# --- the guest's script --------------------------------------------------------------------------
+passes=(root)
+select=("${ROOT_SELECT[@]}")
+if [ -n "${ALICE_V2_LANE_SELECT:-}" ]; then
+  read -r -a select <<< "$ALICE_V2_LANE_SELECT"
+elif [ "${ALICE_V2_LANE_DELEGATED:-1}" != 0 ]; then
+  passes+=(delegated)
+fi
+props=()
+if [ $broken -eq 1 ]; then
+  select+=(-c io.alicecontainer.v2.BrokenV2LimitCheck)
+  props+=(-Dalice.v2.selfCheckBroken=true)
+  log "SELF-CHECK: the deliberately broken check BrokenV2LimitCheck is included: this run must FAIL"
+fi
+
+q() { [ $# -eq 0 ] || printf '%q ' "$@"; }   # words for the guest's /bin/sh (plain or \-escaped)
+{
+  cat <<GUEST
+#!/bin/sh
+# Written by ci/v2-lane.sh; runs in the cgroup-v2 guest as root, in $WORK.
+echo "v2 lane: kernel \$(uname -r)"
+echo "v2 lane: cgroup.controllers: \$(cat /sys/fs/cgroup/cgroup.controllers)"
+echo "v2 lane: cgroup.subtree_control: \$(cat /sys/fs/cgroup/cgroup.subtree_control)"
+uname -r > kernel.txt
+cat /sys/fs/cgroup/cgroup.controllers > controllers.txt
+export CI=true ALICE_V2_LANE=true
+
+launch() {   # launch PASS JVM_OPTION [SELECTORS...]: one test JVM; output in PASS.log, status in PASS.status
+  pass=\$1 opt=\$2
+  shift 2
+  {
+    $(q "$java") $JAVA_OPTS $(q "${props[@]}")\${opt:+"\$opt"} -cp $(q "$cp")\\
+      org.junit.platform.console.ConsoleLauncher execute --disable-banner --disable-ansi-colors \\
+      --details=tree --include-engine=junit-jupiter --fail-if-no-tests --reports-dir="reports/\$pass" \\
+      --config=junit.jupiter.execution.timeout.default=150s "\$@"
+    echo \$? > "\$pass.status"
+  } 2>&1 | tee "\$pass.log"
+}
+
+echo "v2 lane: pass 'root': the test JVM in the root cgroup"
+launch root '' $(q "${select[@]}")
+GUEST
+  if [[ " ${passes[*]} " == *" delegated "* ]]; then
+    cat <<GUEST
+
+# Like a CI job under systemd: the JVM runs in a leaf cgroup whose parent has the controllers.
+# cgroup v2 forbids controllers below a cgroup that holds processes, so the runtime is given a
+# delegated subtree with alice.cgroup.parent, as its error message tells users to do.
+echo "v2 lane: pass 'delegated': the test JVM in /ci.slice/job, containers below /ci.slice/alice"
+mkdir -p /sys/fs/cgroup/ci.slice/job
+echo "+cpu +memory +pids +io" > /sys/fs/cgroup/ci.slice/cgroup.subtree_control
+(
+  echo 0 > /sys/fs/cgroup/ci.slice/job/cgroup.procs || exit 1
+  launch delegated -Dalice.cgroup.parent=/ci.slice/alice $(q "${V2_SUITE[@]}")
+)
+GUEST
+  fi
+  cat <<GUEST
+
+for pass in ${passes[*]}; do
+  [ "\$(cat "\$pass.status" 2>/dev/null)" = 0 ] || exit 1
+done
+GUEST
+} > "$WORK/cmd.sh"
+
+# --- the VM --------------------------------------------------------------------------------------
+"$VM" setup
+log "booting the cgroup-v2 VM (bounded by ${TIMEOUT}s), passes: ${passes[*]}"
+vm_status=0
+"$VM" run "$WORK" "$TIMEOUT" || vm_status=$?
+
+# --- verdict -------------------------------------------------------------------------------------
+summary() {   # summary PASS: "found started successful failed skipped aborted containers_failed", or nothing
+  awk '$1 == "[" && ($3 == "tests" || $3 == "containers") {n[$3 " " $4] = $2}
+       END {if ("tests started" in n) print n["tests found"], n["tests started"], n["tests successful"], n["tests failed"],
+                n["tests skipped"], n["tests aborted"], n["containers failed"]}' "$WORK/$1.log" 2>/dev/null || true
+}
+kernel=$(cat "$WORK/kernel.txt" 2>/dev/null || echo "?")
+controllers=$(cat "$WORK/controllers.txt" 2>/dev/null || echo "?")
+took=$(( $(date +%s) - started ))
+ok=1
+[ "$vm_status" = 0 ] || { log "the guest's script exited with status $vm_status"; ok=0; }
+t_found=0 t_ran=0 t_passed=0 t_failed=0 t_skipped=0 t_aborted=0
+for pass in "${passes[@]}"; do
+  found='' ran='' passed='' failed='' skipped='' aborted='' cfailed=''
+  read -r found ran passed failed skipped aborted cfailed <<< "$(summary "$pass")" || true
+  if [ -z "$ran" ]; then
+    log "pass '$pass': no test summary from the guest (see the output above)"
+    ok=0
+    continue
+  fi
+  log "pass '$pass': $ran ran, $passed passed, $failed failed ($found found, $skipped skipped, $aborted aborted)"
+  [ "$failed" = 0 ] && [ "$skipped" = 0 ] && [ "$aborted" = 0 ] && [ "$ran" = "$found" ] && [ "$passed" = "$ran" ] \
+    && [ "$cfailed" = 0 ] && [ "$ran" -gt 0 ] || ok=0
+  t_found=$((t_found + found)) t_ran=$((t_ran + ran)) t_passed=$((t_passed + passed))
+  t_failed=$((t_failed + failed)) t_skipped=$((t_skipped + skipped)) t_aborted=$((t_aborted + aborted))
+done
+log "kernel $kernel; cgroup.controllers: $controllers"
+log "$t_ran checks ran, $t_passed passed, $t_failed failed ($t_found found, $t_skipped skipped, $t_aborted aborted) in ${took}s"
+log "logs and JUnit XML reports: $WORK"
+if [ $broken -eq 1 ]; then
+  if [ $ok -eq 0 ] && grep -q "className = 'io.alicecontainer.v2.BrokenV2LimitCheck'" "$WORK/root.log"; then
+    log "SELF-CHECK: the deliberately broken check failed, and so does the lane, as they must"
+  else
+    log "SELF-CHECK: the deliberately broken check did not fail the lane: the lane cannot catch a wrong v2 limit"
+  fi
+fi
+if [ $ok -eq 1 ]; then log "PASS"; exit 0; fi
+log "FAIL"
+exit 1
