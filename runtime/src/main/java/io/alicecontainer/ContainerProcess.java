@@ -25,6 +25,7 @@ public final class ContainerProcess implements AutoCloseable {
     private final Duration timeout;
     private final ResourceUsage before;
     private ExecResult result;
+    private boolean finished;
 
     ContainerProcess(Container container, List<String> argv, ChildProcess child, OutputPump pump, OutputPump.Capture stdout,
                      OutputPump.Capture stderr, long startNanos, Duration timeout, ResourceUsage before) {
@@ -47,6 +48,7 @@ public final class ContainerProcess implements AutoCloseable {
     /** Waits for the process (at most its timeout, then the whole container is killed) and returns how it ended. */
     public synchronized ExecResult await() {
         if (result != null) return result;
+        if (finished) throw new IllegalStateException("waiting for " + argv.get(0) + " failed before: no result");
         boolean timedOut = false;
         ExitStatus status;
         try {
@@ -58,8 +60,9 @@ public final class ContainerProcess implements AutoCloseable {
             }
             status = child.waitFor();
         } finally {
+            finished = true;
             pump.closeAll();
-            child.close();
+            child.close(); // kills and reaps it if the wait was cut short
         }
         Duration wall = Duration.ofNanos(System.nanoTime() - startNanos);
         ResourceUsage used = container.usageAfter(before);
@@ -76,7 +79,7 @@ public final class ContainerProcess implements AutoCloseable {
     /** Kills the process if it still runs and releases what it holds. */
     @Override
     public synchronized void close() {
-        if (result != null) return;
+        if (finished) return;
         child.kill();
         await();
     }

@@ -18,6 +18,7 @@ import io.alicecontainer.junit.internal.ThrowableTransport;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.extension.BeforeTestExecutionCallback;
 import org.junit.jupiter.api.extension.DynamicTestInvocationContext;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.InvocationInterceptor;
@@ -32,7 +33,12 @@ import org.opentest4j.TestAbortedException;
  * skips the test and its callbacks and replays the child's outcome; in the child JVM
  * ({@code alice.isolation.child=true}) it lets everything run.
  */
-final class IsolationExtension implements InvocationInterceptor, ParameterResolver {
+final class IsolationExtension implements BeforeTestExecutionCallback, InvocationInterceptor, ParameterResolver {
+    private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(IsolationExtension.class);
+
+    /** What the fork left for the test's invocation: how it ended and, for factories, the dynamic nodes. */
+    private record Forked(Throwable failure, RunResult result) {
+    }
 
     private static boolean inChild() {
         return Boolean.getBoolean(ForkedTestAgent.CHILD_PROPERTY);
@@ -48,16 +54,35 @@ final class IsolationExtension implements InvocationInterceptor, ParameterResolv
 
     // --- the test itself -----------------------------------------------------------------------
 
+    /**
+     * The fork happens here, before the test's invocation: JUnit's own @Timeout wraps the
+     * invocation in this JVM and would count the child JVM's start against the test. The child
+     * applies @Timeout itself; the container is killed if it does not.
+     */
+    @Override
+    public void beforeTestExecution(ExtensionContext ctx) {
+        if (ctx.getTestMethod().isEmpty() || !isolatedHere(ctx)) return;
+        Throwable failure;
+        RunResult result = null;
+        try {
+            result = fork(ctx);
+            failure = null;
+        } catch (Throwable t) {
+            failure = t;
+        }
+        ctx.getStore(NS).put(ctx.getUniqueId(), new Forked(failure, result));
+    }
+
     @Override
     public void interceptTestMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> ic, ExtensionContext ctx)
             throws Throwable {
-        runOrFork(invocation, ctx);
+        runOrReplay(invocation, ctx);
     }
 
     @Override
     public void interceptTestTemplateMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> ic,
                                             ExtensionContext ctx) throws Throwable {
-        runOrFork(invocation, ctx);
+        runOrReplay(invocation, ctx);
     }
 
     @Override
@@ -66,8 +91,17 @@ final class IsolationExtension implements InvocationInterceptor, ParameterResolv
                                             ExtensionContext ctx) throws Throwable {
         if (!isolatedHere(ctx)) return invocation.proceed();
         invocation.skip();
-        RunResult result = fork(ctx);
-        return (T) replayDynamic(ctx.getUniqueId(), result);
+        Forked f = forked(ctx);
+        if (f.result() == null) throw f.failure();
+        // The factory's own failure (if any) is reported after its dynamic tests ran here.
+        Stream<DynamicNode> nodes = replayDynamic(ctx.getUniqueId(), f.result());
+        if (f.failure() != null) {
+            Throwable failure = f.failure();
+            nodes = Stream.concat(nodes, Stream.of(DynamicTest.dynamicTest("isolated factory outcome", () -> {
+                throw failure;
+            })));
+        }
+        return (T) nodes;
     }
 
     @Override
@@ -76,13 +110,23 @@ final class IsolationExtension implements InvocationInterceptor, ParameterResolv
         invocation.proceed(); // in the parent these are replays of the child's dynamic tests
     }
 
-    private void runOrFork(Invocation<Void> invocation, ExtensionContext ctx) throws Throwable {
+    private void runOrReplay(Invocation<Void> invocation, ExtensionContext ctx) throws Throwable {
         if (!isolatedHere(ctx)) {
             invocation.proceed();
             return;
         }
         invocation.skip();
-        fork(ctx);
+        Forked f = forked(ctx);
+        if (f.failure() != null) throw f.failure();
+    }
+
+    private static Forked forked(ExtensionContext ctx) {
+        Forked f = ctx.getStore(NS).remove(ctx.getUniqueId(), Forked.class);
+        if (f == null) {
+            throw new IllegalStateException("the isolated test " + ctx.getDisplayName() + " was not forked before its invocation"
+                    + " (is another BeforeTestExecutionCallback failing first?)");
+        }
+        return f;
     }
 
     // --- callbacks that belong to the child ----------------------------------------------------

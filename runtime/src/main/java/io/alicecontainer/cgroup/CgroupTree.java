@@ -111,12 +111,17 @@ final class CgroupTree {
         remove(dir);
     }
 
+    /**
+     * Sleeps without giving up on an interrupt (the caller is often cleaning up and must finish):
+     * the interrupt is kept for the caller to see afterwards.
+     */
     static void sleepMillis(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CgroupException("interrupted while waiting for a cgroup", e);
+        boolean interrupted = Thread.interrupted();
+        long end = System.nanoTime() + ms * 1_000_000;
+        for (long left = ms * 1_000_000; left > 0; left = end - System.nanoTime()) {
+            java.util.concurrent.locks.LockSupport.parkNanos(left);
+            if (Thread.interrupted()) interrupted = true;
         }
+        if (interrupted) Thread.currentThread().interrupt();
     }
 }

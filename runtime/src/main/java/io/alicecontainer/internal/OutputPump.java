@@ -17,6 +17,7 @@ public final class OutputPump {
     private static final short POLLIN = 0x1;
     private static final short POLLHUP = 0x10;
     private static final short POLLERR = 0x8;
+    private static final short POLLNVAL = 0x20;
 
     private final int[] fds;
     private final Capture[] captures;
@@ -99,6 +100,9 @@ public final class OutputPump {
                 if (e == Errno.EINTR) continue;
                 throw new SyscallException("poll(2)", e, "pidfd=" + pidfd);
             }
+            if (!exited && (pollfds.getShort(6) & POLLNVAL) != 0) {
+                throw new IllegalStateException("the process's pidfd " + pidfd + " was closed while waiting for it");
+            }
             if (!exited && (revents(0) & POLLIN) != 0) {
                 exited = true;
                 drainUntil = System.nanoTime() + drainMillis * 1_000_000;
@@ -117,11 +121,16 @@ public final class OutputPump {
     }
 
     private short revents(int slot) {
-        return (short) (pollfds.getShort(slot * 8L + 6) & (POLLIN | POLLHUP | POLLERR));
+        return (short) (pollfds.getShort(slot * 8L + 6) & (POLLIN | POLLHUP | POLLERR | POLLNVAL));
     }
 
     private void drain(int i) {
-        int n = Native.read(fds[i], buf);
+        int n;
+        try {
+            n = Native.read(fds[i], buf);
+        } catch (SyscallException e) {
+            n = 0; // EBADF and the like: the stream is over
+        }
         if (n > 0) {
             captures[i].accept(buf, n);
         } else if (n == 0) {

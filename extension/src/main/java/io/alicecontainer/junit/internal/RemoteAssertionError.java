@@ -5,8 +5,8 @@ public final class RemoteAssertionError extends AssertionError {
     private static final long serialVersionUID = 1L;
     private final String originalClassName;
 
-    public RemoteAssertionError(String originalClassName, String message) {
-        super(originalClassName + (message == null ? "" : ": " + message));
+    public RemoteAssertionError(String originalClassName, String message, Throwable cause) {
+        super(originalClassName + (message == null ? "" : ": " + message), cause);
         this.originalClassName = originalClassName;
     }
 

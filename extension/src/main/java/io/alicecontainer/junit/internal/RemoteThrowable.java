@@ -9,8 +9,8 @@ public final class RemoteThrowable extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final String originalClassName;
 
-    public RemoteThrowable(String originalClassName, String message) {
-        super(originalClassName + (message == null ? "" : ": " + message), null, true, true);
+    public RemoteThrowable(String originalClassName, String message, Throwable cause) {
+        super(originalClassName + (message == null ? "" : ": " + message), cause, true, true);
         this.originalClassName = originalClassName;
     }
 

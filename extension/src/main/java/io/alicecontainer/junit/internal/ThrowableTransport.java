@@ -99,10 +99,10 @@ public final class ThrowableTransport {
     }
 
     static Throwable rebuild(Copy c) {
-        Throwable t = c.assertion() ? new RemoteAssertionError(c.className(), c.message())
-                : new RemoteThrowable(c.className(), c.message());
+        Throwable cause = c.cause() == null ? null : rebuild(c.cause());
+        Throwable t = c.assertion() ? new RemoteAssertionError(c.className(), c.message(), cause)
+                : new RemoteThrowable(c.className(), c.message(), cause);
         t.setStackTrace(c.stack());
-        if (c.cause() != null) t.initCause(rebuild(c.cause()));
         for (Copy s : c.suppressed()) t.addSuppressed(rebuild(s));
         return t;
     }
