@@ -55,6 +55,11 @@ final class Availability {
         return false;
     }
 
+    /** Tests of the extension: pretend isolation is unavailable for this reason (null: check again). */
+    static void overrideForTests(String reason) {
+        cached = reason;
+    }
+
     static String fix() {
         return "Run the tests as root on Linux with cgroups mounted (as CI runners are), "
                 + "or set the configuration parameter " + ON_UNAVAILABLE + "=abort to skip isolated tests where isolation cannot work.";

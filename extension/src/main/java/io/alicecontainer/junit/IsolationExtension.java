@@ -32,12 +32,20 @@ import org.opentest4j.TestAbortedException;
  * Forks every isolated test into its own container (see {@link Isolated}). In the calling JVM it
  * skips the test and its callbacks and replays the child's outcome; in the child JVM
  * ({@code alice.isolation.child=true}) it lets everything run.
+ *
+ * <p>Public only so that JUnit's extension auto-detection (ServiceLoader) can create it: with
+ * {@code junit.jupiter.extensions.autodetection.enabled=true} and {@code alice.isolation.mode=all}
+ * every test of a suite runs isolated without annotations. Use {@link Isolated} otherwise.
  */
-final class IsolationExtension implements BeforeTestExecutionCallback, InvocationInterceptor, ParameterResolver {
+public final class IsolationExtension implements BeforeTestExecutionCallback, InvocationInterceptor, ParameterResolver {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(IsolationExtension.class);
 
     /** What the fork left for the test's invocation: how it ended and, for factories, the dynamic nodes. */
     private record Forked(Throwable failure, RunResult result) {
+    }
+
+    /** For JUnit (ServiceLoader, {@code @ExtendWith}). */
+    public IsolationExtension() {
     }
 
     private static boolean inChild() {

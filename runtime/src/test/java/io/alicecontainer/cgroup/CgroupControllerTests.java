@@ -88,10 +88,12 @@ class CgroupControllerTests {
         // Memory charged before the move stays with the old cgroup (v1 move_charge_at_immigrate=0),
         // so the process allocates only once it is inside.
         Process p = new ProcessBuilder("/usr/bin/python3", "-c",
-                "import time\ntime.sleep(0.3)\nb = b'x' * (16 << 20)\nwhile True: pass").start();
+                "import sys\nsys.stdin.readline()\nb = b'x' * (16 << 20)\nwhile True: pass").start();
         try (CgroupController cg = CgroupController.create("cg-procs")) {
             cg.addProcess(p.pid());
             assertThat(cg.pids()).containsExactly(p.pid());
+            p.getOutputStream().write('\n');
+            p.getOutputStream().flush();
             Thread.sleep(600);
             assertThat(cg.cpuUsageUs()).isGreaterThan(50_000);
 
