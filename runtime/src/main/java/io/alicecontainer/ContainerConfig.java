@@ -37,7 +37,7 @@ import io.alicecontainer.rootfs.RootFs;
 public final class ContainerConfig {
     /** The CFS period the percentages are expressed in (cgroup-v2.rst's default). */
     public static final long CPU_PERIOD_US = 100_000;
-    private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,62})?");
+    private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,63})?");
     private static final Pattern ENV_NAME = Pattern.compile("[^=\\x00]+");
 
     private final RootFs rootfs;

@@ -47,7 +47,7 @@ final class ForkedRun {
                 .outputLimit(256 * 1024);
         if (s.rootfs() != null) b.rootfs(RootFs.directory(s.rootfs()));
         b.bind(Bind.writable(cwd));
-        for (Bind bind : ChildJvm.binds(java, childOptions, cwd)) b.bind(bind);
+        for (Bind bind : ChildJvm.binds(java, childOptions, cwd, s.rootfs() == null)) b.bind(bind);
         if (s.cpuPercent() != null) b.cpuPercent(s.cpuPercent());
         if (s.memoryBytes() != null) b.memoryMax(s.memoryBytes());
         if (s.pids() != null) b.pidsMax(s.pids());

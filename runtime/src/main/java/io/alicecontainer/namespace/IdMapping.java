@@ -10,10 +10,17 @@ public record IdMapping(List<Range> uids, List<Range> gids) {
 
     /** One line of uid_map/gid_map. */
     public record Range(long insideId, long outsideId, long count) {
+        /** The kernel keeps ids in 32 bits and reserves (u32)-1 (user_namespaces(7), map_write). */
+        private static final long MAX_ID = 0xFFFFFFFEL;
+
         public Range {
             if (insideId < 0 || outsideId < 0 || count <= 0) {
                 throw new IllegalArgumentException("invalid id range " + insideId + " " + outsideId + " " + count
                         + ": ids must be >= 0 and count > 0");
+            }
+            if (insideId + count - 1 > MAX_ID || outsideId + count - 1 > MAX_ID) {
+                throw new IllegalArgumentException("invalid id range " + insideId + " " + outsideId + " " + count
+                        + ": ids are 32-bit and at most " + MAX_ID);
             }
         }
     }

@@ -26,6 +26,7 @@ public final class MountPlan {
     private static final long MS_NODEV = 4;
     private static final long MS_NOEXEC = 8;
     private static final long MS_REMOUNT = 32;
+    private static final long MS_BIND = 4096;
 
     private static final String STAGE = "/tmp";
     private static final String OLD = "/oldroot";
@@ -61,12 +62,17 @@ public final class MountPlan {
             for (Bind b : binds) ops.add(bind(b.source().toString(), b.target().toString(), b));
             return ops;
         }
-        ops.add(MountOp.mount("tmpfs", STAGE, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1m"));
+        ops.add(MountOp.mount("tmpfs", STAGE, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=4m"));
         ops.add(MountOp.mkdir(STAGE + OLD, 0755));
         ops.add(MountOp.pivotRoot(STAGE, OLD.substring(1)));
         ops.add(MountOp.chdir("/"));
         if (rootfs instanceof RootFs.Directory dir) {
-            ops.add(MountOp.bindDirectory(OLD + dir.path(), NEW, true));
+            // An overlay with a throwaway upper layer: mount points (/proc, binds) can be made in
+            // it without touching the directory; it is made read-only once everything is mounted.
+            ops.add(MountOp.mkdir("/upper", 0755));
+            ops.add(MountOp.mkdir("/work", 0755));
+            ops.add(MountOp.mount("overlay", NEW, "overlay", MS_NOSUID | MS_NODEV,
+                    "lowerdir=" + OLD + dir.path() + ",upperdir=/upper,workdir=/work"));
         } else {
             ops.add(MountOp.mount("tmpfs", NEW, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1m"));
             hostView(ops, javaHome);
@@ -86,6 +92,7 @@ public final class MountPlan {
         if (cgroups != null) cgroupFilesystems(ops, NEW, cgroups);
         for (Bind b : binds) ops.add(bind(OLD + b.source(), NEW + b.target(), b));
         if (hostView) ops.add(MountOp.mount(null, NEW, null, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, null));
+        else ops.add(MountOp.mount(null, NEW, null, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, null));
         ops.add(MountOp.pivotRoot(NEW));
         return ops;
     }

@@ -11,8 +11,9 @@ import java.nio.file.Path;
  *       ({@code /usr}, {@code /bin}, {@code /lib*}, {@code /etc}, {@code /opt}, the JDK), with a
  *       private writable {@code /tmp}, a fresh {@code /proc}, a minimal {@code /dev} and the
  *       container's own {@code /etc/hostname} and {@code /etc/hosts}. Needs no image.</li>
- *   <li>{@link #directory(Path)}: a directory holding a real root filesystem, read-only, with the
- *       same private {@code /tmp}, {@code /proc} and {@code /dev} mounted on its own directories.</li>
+ *   <li>{@link #directory(Path)}: a directory holding a real root filesystem, read-only (an
+ *       overlay over it, so it is never changed), with the same private {@code /tmp},
+ *       {@code /proc} and {@code /dev}.</li>
  *   <li>{@link #hostRoot()}: the host's root as it is, writable, in a private mount namespace with
  *       a fresh {@code /proc}: no filesystem isolation, the cheapest start.</li>
  * </ul>
@@ -24,10 +25,12 @@ public sealed interface RootFs permits RootFs.HostView, RootFs.Directory, RootFs
     }
 
     /**
-     * A root filesystem directory. It must exist and hold {@code /proc}, {@code /dev} and
-     * {@code /tmp} directories to mount on (they are never created in it).
+     * A root filesystem directory. The container sees it read-only through an overlay whose
+     * upper layer is thrown away, so the directory itself is never changed (mount points such as
+     * {@code /proc} are made in the overlay when missing).
      *
-     * @throws IllegalArgumentException when path is not a directory or lacks those mount points
+     * @throws IllegalArgumentException when path is not a directory, or its path cannot be given
+     *         to overlayfs (it contains {@code ,} or {@code :})
      */
     static RootFs directory(Path path) {
         return new Directory(path);
@@ -63,7 +66,7 @@ public sealed interface RootFs permits RootFs.HostView, RootFs.Directory, RootFs
         }
     }
 
-    /** A directory with a root filesystem; {@link #path()} is its real path. */
+    /** A directory with a root filesystem (shown read-only); {@link #path()} is its real path. */
     record Directory(Path path) implements RootFs {
         public Directory {
             if (path == null) throw new IllegalArgumentException("rootfs path must not be null");
@@ -76,11 +79,8 @@ public sealed interface RootFs permits RootFs.HostView, RootFs.Directory, RootFs
             } catch (IOException e) {
                 throw new IllegalArgumentException("rootfs " + path + " cannot be resolved: " + e.getMessage(), e);
             }
-            for (String mp : new String[] {"proc", "dev", "tmp"}) {
-                if (!Files.isDirectory(path.resolve(mp))) {
-                    throw new IllegalArgumentException("rootfs " + path + " has no /" + mp + " directory to mount on: "
-                            + "create it (mkdir " + path.resolve(mp) + ")");
-                }
+            if (path.toString().contains(",") || path.toString().contains(":")) {
+                throw new IllegalArgumentException("rootfs " + path + " contains `,` or `:`, which overlayfs cannot take in a path");
             }
         }
     }

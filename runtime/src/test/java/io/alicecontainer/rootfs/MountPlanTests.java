@@ -171,7 +171,7 @@ class MountPlanTests {
     }
 
     @Test
-    @DisplayName("a rootfs directory is bound read-only from /oldroot onto /newroot, then gets /tmp and /proc")
+    @DisplayName("a rootfs directory is an overlay of /oldroot<dir> on /newroot, then gets /tmp and /proc, and ends read-only")
     void shouldPlanDirectory(@TempDir Path dir) throws Exception {
         // given
         for (String d : List.of("proc", "dev", "tmp")) Files.createDirectories(dir.resolve(d));
@@ -182,13 +182,14 @@ class MountPlanTests {
         List<MountOp> ops = MountPlan.build(rootfs, "box", List.of(), null);
 
         // then
-        MountOp root = find(ops, Kind.BIND, "/newroot");
-        assertThat(root).extracting(MountOp::a, MountOp::flags, MountOp::description)
-                .containsExactly("/oldroot" + real, BIND_REC | BIND_RDONLY | BIND_MKDIR,
-                        "read-only bind mount of /oldroot" + real + " onto /newroot");
+        MountOp root = ops.stream().filter(o -> o.kind() == Kind.MOUNT && "overlay".equals(o.c())).findFirst().orElseThrow();
+        assertThat(root).extracting(MountOp::b, MountOp::d)
+                .containsExactly("/newroot", "lowerdir=/oldroot" + real + ",upperdir=/upper,workdir=/work");
         assertThat(ops.indexOf(root)).isLessThan(ops.indexOf(find(ops, Kind.MOUNT, "/newroot/tmp")));
         assertThat(find(ops, Kind.MOUNT, "/newroot/proc").c()).isEqualTo("proc");
-        assertThat(ops).noneMatch(o -> o.kind() == Kind.MOUNT && "/newroot".equals(o.b()));
+        MountOp readOnly = ops.get(ops.size() - 2);
+        assertThat(readOnly.b()).isEqualTo("/newroot");
+        assertThat(readOnly.flags() & 1).as("MS_RDONLY").isEqualTo(1);
         assertThat(ops).noneMatch(o -> o.b() != null && o.b().equals("/newroot/usr"));
         // the directory has no etc/hostname: the file is written but not bound
         assertThat(ops).anyMatch(o -> o.kind() == Kind.WRITE_FILE && "/hostname".equals(o.a()));

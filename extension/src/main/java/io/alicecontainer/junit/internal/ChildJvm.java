@@ -101,9 +101,10 @@ public final class ChildJvm {
 
     /**
      * Host paths the child needs to see (read-only): the classpath, the agents' jars and the
-     * java executable's home, reduced to few binds (a Maven repository as one).
+     * java executable's home, reduced to few binds (a Maven repository as one). With the host
+     * view, paths it shows already need no bind; in a root filesystem of the test's, all do.
      */
-    public static List<Bind> binds(String java, List<String> options, Path workdir) {
+    public static List<Bind> binds(String java, List<String> options, Path workdir, boolean hostView) {
         TreeSet<Path> wanted = new TreeSet<>();
         for (Path p : classpath()) wanted.add(bindRoot(p));
         for (String o : options) {
@@ -114,13 +115,35 @@ public final class ChildJvm {
         }
         Path javaHome = Path.of(java).toAbsolutePath().normalize().getParent().getParent();
         wanted.add(javaHome);
+        if (!hostView) wanted.addAll(linkedFrom(javaHome));
         List<Bind> out = new ArrayList<>();
         Path last = null;
         for (Path p : wanted) {
             if (!Files.exists(p)) continue;
-            if (p.startsWith(workdir) || (last != null && p.startsWith(last)) || MountPlan.coveredByHostView(p)) continue;
+            if (p.startsWith(workdir) || (last != null && p.startsWith(last)) || (hostView && MountPlan.coveredByHostView(p))) continue;
             out.add(Bind.readOnly(p));
             last = p;
+        }
+        return out;
+    }
+
+    /**
+     * Directories outside a JDK that its symlinks point into: distributions link the JDK's conf
+     * and cacerts to /etc (Debian: /etc/java-17-openjdk, /etc/ssl/certs/java).
+     */
+    static List<Path> linkedFrom(Path javaHome) {
+        List<Path> out = new ArrayList<>();
+        try (java.util.stream.Stream<Path> walk = Files.walk(javaHome, 5)) {
+            for (Path p : walk.filter(Files::isSymbolicLink).toList()) {
+                try {
+                    Path real = p.toRealPath();
+                    if (!real.startsWith(javaHome)) out.add(Files.isDirectory(real) ? real : real.getParent());
+                } catch (IOException dangling) {
+                    // a dangling link stays dangling inside too
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // unreadable parts of the JDK: the child reports what it misses
         }
         return out;
     }
