@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import io.alicecontainer.ByteSize;
-import io.alicecontainer.junit.internal.DurationText;
+import io.alicecontainer.DurationText;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;

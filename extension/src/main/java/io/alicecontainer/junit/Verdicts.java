@@ -8,7 +8,7 @@ import io.alicecontainer.ByteSize;
 import io.alicecontainer.ExecResult;
 import io.alicecontainer.Pressure;
 import io.alicecontainer.ResourceUsage;
-import io.alicecontainer.junit.internal.DurationText;
+import io.alicecontainer.DurationText;
 
 /** Turns what the kernel did and what the test used into failure messages. */
 final class Verdicts {

@@ -1,5 +1,7 @@
 package io.alicecontainer.junit.assertions;
 
+import io.alicecontainer.DurationText;
+
 import io.alicecontainer.ResourceUsage;
 import org.assertj.core.api.AbstractAssert;
 

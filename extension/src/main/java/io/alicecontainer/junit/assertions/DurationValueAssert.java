@@ -1,5 +1,7 @@
 package io.alicecontainer.junit.assertions;
 
+import io.alicecontainer.DurationText;
+
 import io.alicecontainer.junit.assertions.ResourceMessages.Relation;
 import java.time.Duration;
 import java.util.Locale;

@@ -1,5 +1,7 @@
 package io.alicecontainer.junit.assertions;
 
+import io.alicecontainer.DurationText;
+
 import io.alicecontainer.ByteSize;
 import io.alicecontainer.ExecResult;
 import io.alicecontainer.Pressure;

@@ -1,4 +1,4 @@
-package io.alicecontainer.junit.assertions;
+package io.alicecontainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,9 +25,10 @@ class DurationTextTests {
     @Test
     void rejectsTextThatIsNotADuration() {
         assertThatThrownBy(() -> DurationText.parse("500")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("`500` is not a duration: use a number with a unit ns, us, ms, s or m, as in 500ms, 2s, 1.5s");
+                .hasMessage("`500` is not a duration: use a number with a unit ns, us, ms, s, m or h, as in 500ms, 2s, 1.5s");
         assertThatThrownBy(() -> DurationText.parse("-2s")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> DurationText.parse("2 hours")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(DurationText.parse("1h")).isEqualTo(Duration.ofHours(1));
         assertThatThrownBy(() -> DurationText.parse(null)).hasMessage("a duration is required, got null");
     }
 

@@ -1,4 +1,4 @@
-package io.alicecontainer.junit.assertions;
+package io.alicecontainer;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -6,9 +6,12 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations written in assertions ("500ms", "2s", "1.5s", "250us") and shown in messages ("412.3 ms"). */
-final class DurationText {
-    private static final Pattern DURATION = Pattern.compile("\\s*(\\d+(?:\\.\\d+)?)\\s*(ns|us|µs|ms|s|m|min)\\s*");
+/**
+ * Durations as people write them in annotations, parameters and assertions ("500ms", "2s", "1.5s",
+ * "250us", "3m", "1h") and as messages show them ("412.3 ms"); the counterpart of {@link ByteSize}.
+ */
+public final class DurationText {
+    private static final Pattern DURATION = Pattern.compile("\\s*(\\d+(?:\\.\\d+)?)\\s*(ns|us|µs|ms|s|m|min|h)\\s*");
 
     private DurationText() {
     }
@@ -17,18 +20,19 @@ final class DurationText {
      * Parses a non-negative number with a unit {@code ns}, {@code us} (or {@code µs}), {@code ms},
      * {@code s} or {@code m}/{@code min}. The unit is required: a bare "500" is ambiguous.
      */
-    static Duration parse(String text) {
+    public static Duration parse(String text) {
         if (text == null) throw new IllegalArgumentException("a duration is required, got null");
         Matcher m = DURATION.matcher(text);
         if (!m.matches()) {
             throw new IllegalArgumentException("`" + text + "` is not a duration: use a number with a unit "
-                    + "ns, us, ms, s or m, as in 500ms, 2s, 1.5s");
+                    + "ns, us, ms, s, m or h, as in 500ms, 2s, 1.5s");
         }
         long nanosPerUnit = switch (m.group(2)) {
             case "ns" -> 1L;
             case "us", "µs" -> 1_000L;
             case "ms" -> 1_000_000L;
             case "s" -> 1_000_000_000L;
+            case "h" -> 3_600_000_000_000L;
             default -> 60_000_000_000L;
         };
         try {
@@ -40,12 +44,12 @@ final class DurationText {
     }
 
     /** "412.3 ms": milliseconds, as cgroup CPU times are compared in practice. */
-    static String format(Duration d) {
+    public static String format(Duration d) {
         return String.format(Locale.ROOT, "%.1f ms", d.toNanos() / 1e6);
     }
 
     /** "412.345 ms": enough digits to tell apart two values that {@link #format} shows alike. */
-    static String formatExact(Duration d) {
+    public static String formatExact(Duration d) {
         return String.format(Locale.ROOT, "%.6f ms", d.toNanos() / 1e6);
     }
 }
