@@ -70,8 +70,19 @@ for path in glob.glob(os.path.join(surefire, "TEST-*.xml")):
     suite = ET.parse(path).getroot()
     tests += int(suite.get("tests", 0)); failures += int(suite.get("failures", 0))
     errors += int(suite.get("errors", 0)); skipped += int(suite.get("skipped", 0))
+# The usage must reach Surefire's XML report: Surefire drops JUnit report entries, so the
+# extension also prints them as one "[alice] ..." line that Surefire keeps as <system-out>.
+in_xml = 0
+for path in glob.glob(os.path.join(surefire, "TEST-*.xml")):
+    for case in ET.parse(path).getroot().iter("testcase"):
+        out = case.find("system-out")
+        if out is not None and out.text and "alice.memory.peak.bytes=" in out.text:
+            in_xml += 1
 failed = [r for r in rows if r[2] != "SUCCESSFUL"]
 print()
+print("%d of %d isolated tests have their alice.* usage in Surefire's XML (<system-out>)" % (in_xml, len(rows)))
+if in_xml < len(rows):
+    failed.append(("usage missing from Surefire's XML report",))
 print("%d isolated tests reported, %d not successful; Surefire: %d tests, %d failures, %d errors, %d skipped"
       % (len(rows), len(failed), tests, failures, errors, skipped))
 sys.exit(1 if failed or not rows or tests == 0 or failures or errors else 0)

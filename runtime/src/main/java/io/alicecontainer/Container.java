@@ -68,6 +68,8 @@ public final class Container implements AutoCloseable {
         }
         CgroupController cg = CgroupController.create(name);
         try {
+            // A container that sees its cgroups may make containers of its own: they must nest.
+            if (config.mountCgroups()) cg.createInAllHierarchies();
             config.cpuPercent().ifPresent(p -> cg.setCpuMax(p * ContainerConfig.CPU_PERIOD_US / 100, ContainerConfig.CPU_PERIOD_US));
             config.memoryMax().ifPresent(cg::setMemoryMax);
             config.pidsMax().ifPresent(cg::setPidsMax);

@@ -197,6 +197,11 @@ public final class IsolationExtension implements BeforeTestExecutionCallback, In
         NodeResult target = result == null ? null : find(result, ctx.getUniqueId());
         if (target != null) for (Map<String, String> e : target.reportEntries()) ctx.publishReportEntry(e);
         ctx.publishReportEntry(entries);
+        // Surefire (3.5) drops JUnit report entries; a line on stdout lands in its XML report
+        // as the test's <system-out>.
+        if (!ctx.getConfigurationParameter(UsageReport.STDOUT).map("false"::equalsIgnoreCase).orElse(false)) {
+            System.out.println(UsageReport.line(ctx.getDisplayName(), entries));
+        }
 
         Throwable failure = null;
         String kill = Verdicts.kernelKill(s, exec);

@@ -17,6 +17,8 @@ import io.alicecontainer.ResourceUsage;
 /** Publishes an isolated test's usage: report entries with alice.* keys and one JSON file per test. */
 final class UsageReport {
     static final String REPORT_DIR = "alice.report.dir";
+    /** "false" turns off the usage line printed to stdout after each isolated test. */
+    static final String STDOUT = "alice.report.stdout";
 
     private UsageReport() {
     }
@@ -48,6 +50,13 @@ final class UsageReport {
         if (s.cpuPercent() != null) e.put("alice.limit.cpu.percent", Integer.toString(s.cpuPercent()));
         if (s.pids() != null) e.put("alice.limit.pids", Long.toString(s.pids()));
         return e;
+    }
+
+    /** "[alice] test(): alice.memory.peak.bytes=66424832 alice.cpu.time.us=96196 ...". */
+    static String line(String displayName, Map<String, String> entries) {
+        StringBuilder b = new StringBuilder("[alice] ").append(displayName).append(':');
+        entries.forEach((k, v) -> b.append(' ').append(k).append('=').append(v.contains(" ") ? "\"" + v + "\"" : v));
+        return b.toString();
     }
 
     /** Writes target/alice-reports/<class>/<test>.json (or the configured directory); returns the file. */

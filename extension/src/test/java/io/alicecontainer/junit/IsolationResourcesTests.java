@@ -83,6 +83,31 @@ class IsolationResourcesTests {
         }
     }
 
+    @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
+    static class NestedContainersTestCase {
+        @Test
+        @org.junit.jupiter.api.Order(1)
+        @Isolated
+        void sandboxWithoutCpuLimit(Sandbox sandbox) {
+            ResourceAssertions.assertThat(sandbox.exec("true")).succeeded();
+        }
+
+        @Test
+        @org.junit.jupiter.api.Order(2)
+        @CpuLimit(50)
+        @PidsLimit(200)
+        void limitedAfterwards() {
+        }
+    }
+
+    @Test
+    @DisplayName("containers made inside an isolated test nest in its cgroups and leave the caller's alone")
+    void nestedContainers() {
+        Events events = Fixtures.run(NestedContainersTestCase.class).testEvents();
+
+        events.assertStatistics(s -> s.succeeded(2).failed(0));
+    }
+
     @Test
     @DisplayName("a kernel OOM kill is explained with the limit and the peak")
     void oomKill() {

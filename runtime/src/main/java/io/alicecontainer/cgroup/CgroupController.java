@@ -189,6 +189,16 @@ public final class CgroupController implements AutoCloseable {
         return dir;
     }
 
+    /**
+     * Makes the cgroup in every hierarchy the layout uses, not only those with a limit (v1 and
+     * hybrid; a no-op on v2). A container that runs containers of its own needs it: otherwise
+     * its processes stay in their old cgroup in the other hierarchies, and what they create
+     * there lands outside the container.
+     */
+    public void createInAllHierarchies() {
+        for (String controller : root.v1Owner.keySet()) v1(controller);
+    }
+
     /** Moves a process (all its threads) into this cgroup, in every hierarchy. */
     public void addProcess(long pid) {
         if (pid <= 0) throw new IllegalArgumentException("not a pid: " + pid);

@@ -192,21 +192,40 @@ final class CgroupRoot {
         return "root".equals(System.getProperty("user.name"));
     }
 
-    /** Removes owner groups whose JVM is gone, with everything inside. */
+    /**
+     * Removes owner groups whose JVM is gone, with everything inside. Only owners this process
+     * can judge: in a pid namespace of its own (inside a container) another namespace's JVMs are
+     * invisible, not gone, so a group whose pid cannot be seen is left alone there.
+     */
     static void sweep(Path parentDir) {
+        boolean initialPidNamespace = inInitialPidNamespace();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(parentDir, Files::isDirectory)) {
             for (Path d : ds) {
                 Matcher m = OWNER.matcher(d.getFileName().toString());
                 if (!m.matches()) continue;
                 long pid = Long.parseLong(m.group(1));
                 long start = Long.parseLong(m.group(2));
-                if (startTime(pid) == start) continue;
+                long actual = startTime(pid);
+                if (actual == start) continue;
+                if (actual == -1 && !initialPidNamespace) continue;
                 LOG.info(() -> "removing stale cgroup " + d + " left by a JVM that is gone");
                 CgroupTree.killAndRemove(d);
             }
         } catch (IOException e) {
             throw new CgroupException("cannot list " + parentDir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Whether this process sees all pids (its NSpid in /proc/self/status has one level). */
+    static boolean inInitialPidNamespace() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("NSpid:")) return line.trim().split("\\s+").length == 2;
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return true; // kernels before 4.1 have no NSpid line and no way to tell: assume the host
     }
 
     private void shutdown() {

@@ -9,7 +9,6 @@ import io.alicecontainer.junit.ContainerResources;
 import io.alicecontainer.junit.CpuLimit;
 import io.alicecontainer.junit.ResourceAssertions;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
@@ -23,7 +22,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * <p>Reading the usage before and after the work and taking the difference
  * ({@link ResourceUsage#since}) leaves out the child JVM's start.
  */
-@Order(1) // before the Sandbox samples: see junit-platform.properties
 @ResourceLock("cpu") // no other test (ParallelIsolationTests) beside this measurement
 @DisplayName("CPU limit: half a CPU is one processor, and a busy loop is throttled to it")
 class CpuLimitTests {

@@ -10,7 +10,6 @@ import io.alicecontainer.ResourceUsage;
 import io.alicecontainer.junit.ContainerResources;
 import io.alicecontainer.junit.CpuLimit;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
@@ -23,7 +22,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * <p>PSI needs a cgroup v2 hierarchy (hybrid hosts have one); where the host does not report it,
  * the pressure assertions fail and say so rather than pass.
  */
-@Order(2) // before the Sandbox samples: see junit-platform.properties
 @ResourceLock("cpu") // no other test (ParallelIsolationTests) beside this measurement
 @DisplayName("CPU pressure: two busy threads under a fifth of a CPU stall")
 class CpuPressureTests {

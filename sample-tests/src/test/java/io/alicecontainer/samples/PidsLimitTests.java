@@ -7,7 +7,6 @@ import io.alicecontainer.ExecResult;
 import io.alicecontainer.junit.PidsLimit;
 import io.alicecontainer.junit.Sandbox;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.Test;
  * without hurting the machine); it runs through the {@link Sandbox}, whose container sits inside
  * the test's and so shares its 96 tasks.
  */
-@Order(3) // before the other Sandbox samples: see junit-platform.properties
 @DisplayName("Pids limit: a thread bomb stops at the container's task limit")
 class PidsLimitTests {
     private static final String THREAD_BOMB = String.join("\n",
