@@ -59,25 +59,40 @@ final class NoLeaksExtension implements BeforeEachCallback, AfterEachCallback {
     }
 
     /**
-     * Every directory at depth >= 2 below the `alice` cgroups of this JVM's own cgroups: the
-     * containers (depth 1 is the JVM's owner group). Only our subtree is walked: other software
-     * may create and remove cgroups elsewhere at any moment.
+     * This JVM's containers: every directory below its own owner group
+     * ({@code alice/jvm-<pid>-<start>}) in each hierarchy. Other JVMs (a benchmark, another
+     * build) may create and remove cgroups beside it at any moment: they are not looked at.
      */
     static TreeSet<String> aliceCgroups() {
         CgroupLayout layout = CgroupLayout.detect();
         List<Path> roots = new ArrayList<>();
         if (layout.v2Own() != null) roots.add(layout.v2Own().resolve("alice"));
         layout.v1Own().values().forEach(p -> roots.add(p.resolve("alice")));
+        String owner = "jvm-" + ProcessHandle.current().pid() + "-";
         TreeSet<String> out = new TreeSet<>();
         for (Path alice : roots) {
-            if (!Files.isDirectory(alice)) continue;
-            try (Stream<Path> w = Files.walk(alice, 3)) {
-                w.filter(p -> alice.relativize(p).getNameCount() >= 2 && Files.isDirectory(p)).forEach(p -> out.add(p.toString()));
-            } catch (IOException | java.io.UncheckedIOException e) {
-                throw new IllegalStateException("cannot list " + alice + ": " + e, e);
+            for (Path group : dirs(alice)) {
+                if (group.getFileName().toString().startsWith(owner)) collect(group, out);
             }
         }
         return out;
+    }
+
+    private static void collect(Path dir, TreeSet<String> out) {
+        for (Path d : dirs(dir)) {
+            out.add(d.toString());
+            collect(d, out);
+        }
+    }
+
+    private static List<Path> dirs(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(Files::isDirectory).toList();
+        } catch (java.nio.file.NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list " + dir + ": " + e, e);
+        }
     }
 
     static TreeSet<String> mounts() {
