@@ -80,22 +80,34 @@ final class IoUringTestSupport {
         }
     }
 
-    /** Open fds of this process, and those that are io_uring instances. */
-    static long[] fdCounts() {
-        long all = 0, rings = 0;
+    /** Open fds of this process and what they point to, without the fd of the listing itself. */
+    static Map<String, String> openFds() {
+        Map<String, String> out = new java.util.TreeMap<>();
         try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
             for (Path fd : s.toList()) {
-                all++;
                 try {
-                    if (Files.readSymbolicLink(fd).toString().contains("io_uring")) rings++;
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (!target.matches("/proc/\\d+/fd")) out.put(fd.getFileName().toString(), target);
                 } catch (IOException gone) {
-                    // the fd of the listing itself, closed by now
+                    // closed while listing
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new long[] {all, rings};
+        return out;
+    }
+
+    /** The fds in after that were not open (to the same thing) in before: what a test leaked. */
+    static Map<String, String> newFds(Map<String, String> before, Map<String, String> after) {
+        Map<String, String> added = new java.util.TreeMap<>(after);
+        added.entrySet().removeIf(e -> e.getValue().equals(before.get(e.getKey())));
+        return added;
+    }
+
+    /** Open io_uring instances of this process. */
+    static long ringFds() {
+        return openFds().values().stream().filter(t -> t.contains("io_uring")).count();
     }
 
     /** Mappings of io_uring rings in this process. */
