@@ -25,19 +25,19 @@ fi
 
 reports=sample-tests/target/alice-reports
 surefire=sample-tests/target/surefire-reports
-rm -rf "$reports" "$surefire"   # no report of an earlier run may pass for this one
+rm -rf "$reports" "$surefire" sample-tests/target/jacoco.exec   # nothing of an earlier run may pass for this one
 
-echo "== building runtime and extension (tests skipped: ci/test.sh runs them)"
-mvn -B -ntp -q -DskipTests install -pl runtime,extension -am
-
-echo "== running the samples"
+echo "== building runtime and extension, running the samples (the modules' own tests: ci/test.sh)"
+# One reactor build: the samples use the runtime and extension just built here, not whatever
+# the local Maven repository holds. -Dtest selects the samples; the other modules have none.
 status=0
-mvn -B -ntp verify -pl sample-tests || status=$?
+mvn -B -ntp verify -pl sample-tests -am -Dtest='io.alicecontainer.samples.**' -Dsurefire.failIfNoSpecifiedTests=false || status=$?
 
 echo
 echo "== resources used by each isolated test (from $reports/**/*.json)"
 python3 - "$reports" "$surefire" <<'PY' || status=$?
 import glob, json, os, sys
+import socket
 import xml.etree.ElementTree as ET
 
 reports, surefire = sys.argv[1], sys.argv[2]
@@ -72,13 +72,50 @@ for path in glob.glob(os.path.join(surefire, "TEST-*.xml")):
     errors += int(suite.get("errors", 0)); skipped += int(suite.get("skipped", 0))
 # The usage must reach Surefire's XML report: Surefire drops JUnit report entries, so the
 # extension also prints them as one "[alice] ..." line that Surefire keeps as <system-out>.
-in_xml = 0
+outputs = []
 for path in glob.glob(os.path.join(surefire, "TEST-*.xml")):
     for case in ET.parse(path).getroot().iter("testcase"):
         out = case.find("system-out")
-        if out is not None and out.text and "alice.memory.peak.bytes=" in out.text:
-            in_xml += 1
+        if out is not None and out.text:
+            outputs.append(out.text)
+# (Surefire may file the output of concurrent tests under a neighbour: look in all of them.)
+everything = "\n".join(outputs)
+in_xml = sum(1 for r in rows if "[alice] %s: alice.memory.peak.bytes=" % r[1] in everything)
+# JaCoCo: the children inherit the agent and must append their sessions to the test JVM's
+# file, not overwrite it. Sessions are named after the host name: a child's is its container's
+# (or "unknownhost" in a rootfs without /etc/hosts), the test JVM's the machine's.
+def jacoco_sessions(path):
+    data = open(path, "rb").read()
+    pos, ids = 0, []
+    def varint():
+        nonlocal pos
+        v = shift = 0
+        while True:
+            b = data[pos]; pos += 1
+            v |= (b & 0x7F) << shift; shift += 7
+            if not b & 0x80:
+                return v
+    def utf():
+        nonlocal pos
+        n = int.from_bytes(data[pos:pos + 2], "big"); pos += 2
+        s = data[pos:pos + n].decode("utf-8", "replace"); pos += n
+        return s
+    while pos < len(data):
+        block = data[pos]; pos += 1
+        if block == 0x01: pos += 4
+        elif block == 0x10: ids.append(utf()); pos += 16
+        elif block == 0x11: pos += 8; utf(); n = varint(); pos += (n + 7) // 8
+        else: raise ValueError("unknown JaCoCo block %#x at %d" % (block, pos - 1))
+    return ids
+exec_file = os.path.join(os.path.dirname(surefire), "jacoco.exec")
+sessions = jacoco_sessions(exec_file) if os.path.exists(exec_file) else []
+host = socket.gethostname() + "-"
+children = [s for s in sessions if not s.startswith(host)]
 failed = [r for r in rows if r[2] != "SUCCESSFUL"]
+print()
+print("JaCoCo: %d sessions in %s, %d of them from isolated children" % (len(sessions), exec_file, len(children)))
+if len(children) < len(rows) or len(sessions) <= len(children):
+    failed.append(("coverage of the children missing or clobbered",))
 print()
 print("%d of %d isolated tests have their alice.* usage in Surefire's XML (<system-out>)" % (in_xml, len(rows)))
 if in_xml < len(rows):
