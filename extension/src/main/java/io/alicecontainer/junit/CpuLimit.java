@@ -19,6 +19,13 @@ import java.lang.annotation.Target;
 @Target({ElementType.TYPE, ElementType.METHOD, ElementType.ANNOTATION_TYPE})
 @Isolated
 public @interface CpuLimit {
-    /** Percent of one CPU; must be positive. */
+    /** Percent of one CPU; must be positive. With a scheduler, the starting quota. */
     int value();
+
+    /**
+     * Moves the quota while the test runs (the original's DynamicScheduler presets); the
+     * container's usage and pressure show what it did, and the report entries
+     * {@code alice.scheduler.*} count its ticks and adjustments.
+     */
+    CpuScheduler scheduler() default CpuScheduler.STATIC;
 }

@@ -24,6 +24,7 @@ import io.alicecontainer.junit.internal.RunRequest;
 import io.alicecontainer.junit.internal.RunResult;
 import io.alicecontainer.rootfs.Bind;
 import io.alicecontainer.rootfs.RootFs;
+import io.alicecontainer.scheduler.DynamicScheduler;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /** One isolated test: a container, a child JVM in it running the test, and what came back. */
@@ -32,7 +33,10 @@ final class ForkedRun {
     static final Duration TIMEOUT_GRACE = Duration.ofSeconds(5);
     private static final AtomicLong COUNTER = new AtomicLong();
 
-    record Outcome(ExecResult exec, RunResult result, String decodeError) {
+    /**
+     * @param scheduler what the test's CPU scheduler did (alice.scheduler.* entries), empty without one
+     */
+    record Outcome(ExecResult exec, RunResult result, String decodeError, Map<String, String> scheduler) {
     }
 
     private ForkedRun() {
@@ -85,7 +89,9 @@ final class ForkedRun {
             throw e;
         }
         ByteArrayOutputStream resultBytes = new ByteArrayOutputStream();
-        try (Container container = Container.create(name, config)) {
+        try (Container container = Container.create(name, config);
+             DynamicScheduler scheduler = s.scheduler().config() == null ? null
+                     : DynamicScheduler.create(container.cgroup(), s.scheduler().config()).start()) {
             Command command = Command.builder(ChildJvm.command(java, options))
                     .passFd(toChild[0])
                     .passFd(fromChild[1])
@@ -103,7 +109,12 @@ final class ForkedRun {
                 toChild[1] = -1;
                 exec = process.await();
             }
-            return decode(exec, resultBytes.toByteArray());
+            Map<String, String> sched = scheduler == null ? Map.of() : Map.of(
+                    "alice.scheduler", s.scheduler().name(),
+                    "alice.scheduler.ticks", Long.toString(scheduler.ticks()),
+                    "alice.scheduler.adjustments", Long.toString(scheduler.adjustments()),
+                    "alice.scheduler.final.quota.us", Long.toString(scheduler.currentQuotaUs()));
+            return decode(exec, resultBytes.toByteArray(), sched);
         } finally {
             for (int fd : new int[] {toChild[0], toChild[1], fromChild[0], fromChild[1]}) Native.closeQuietly(fd);
         }
@@ -120,12 +131,12 @@ final class ForkedRun {
         }
     }
 
-    private static Outcome decode(ExecResult exec, byte[] bytes) {
-        if (bytes.length == 0) return new Outcome(exec, null, null);
+    private static Outcome decode(ExecResult exec, byte[] bytes, Map<String, String> scheduler) {
+        if (bytes.length == 0) return new Outcome(exec, null, null, scheduler);
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
-            return new Outcome(exec, (RunResult) in.readObject(), null);
+            return new Outcome(exec, (RunResult) in.readObject(), null, scheduler);
         } catch (IOException | ClassNotFoundException | ClassCastException e) {
-            return new Outcome(exec, null, "the child's result could not be read (" + bytes.length + " bytes): " + e);
+            return new Outcome(exec, null, "the child's result could not be read (" + bytes.length + " bytes): " + e, scheduler);
         }
     }
 

@@ -194,6 +194,7 @@ public final class IsolationExtension implements BeforeTestExecutionCallback, In
         ResourceUsage test = result == null || result.usageBefore() == null || result.usageAfter() == null ? null
                 : result.usageAfter().since(result.usageBefore());
         Map<String, String> entries = UsageReport.entries(s, exec, test);
+        entries.putAll(outcome.scheduler());
         NodeResult target = result == null ? null : find(result, ctx.getUniqueId());
         if (target != null) for (Map<String, String> e : target.reportEntries()) ctx.publishReportEntry(e);
         ctx.publishReportEntry(entries);

@@ -21,8 +21,8 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * What an isolated test asked for: its annotations (the method's win over its class's, then
  * the enclosing classes', then the configuration parameters' defaults), checked at once.
  */
-record IsolationSettings(boolean isolated, Integer cpuPercent, Long memoryBytes, Long pids, Path rootfs,
-                         Budget budget, Duration timeout) {
+record IsolationSettings(boolean isolated, Integer cpuPercent, CpuScheduler scheduler, Long memoryBytes, Long pids,
+                         Path rootfs, Budget budget, Duration timeout) {
 
     static final String MODE = "alice.isolation.mode";
     static final String DEFAULT_CPU = "alice.isolation.defaultCpuLimit";
@@ -50,7 +50,7 @@ record IsolationSettings(boolean isolated, Integer cpuPercent, Long memoryBytes,
         Class<?> c = ctx.getRequiredTestClass();
         boolean isolated = isolateAll(ctx) || (m != null && AnnotationSupport.isAnnotated(m, Isolated.class))
                 || find(c, Isolated.class).isPresent();
-        if (!isolated) return new IsolationSettings(false, null, null, null, null, Budget.NONE, null);
+        if (!isolated) return new IsolationSettings(false, null, CpuScheduler.STATIC, null, null, null, Budget.NONE, null);
         String where = m == null ? c.getName() : c.getSimpleName() + "." + m.getName();
         Integer cpu = lookup(m, c, CpuLimit.class).map(a -> checkCpu(a.value(), where))
                 .orElseGet(() -> ctx.getConfigurationParameter(DEFAULT_CPU).map(v -> checkCpu(parseInt(DEFAULT_CPU, v), where)).orElse(null));
@@ -59,8 +59,9 @@ record IsolationSettings(boolean isolated, Integer cpuPercent, Long memoryBytes,
         Long pids = lookup(m, c, PidsLimit.class).map(a -> checkPids(a.value(), where))
                 .orElseGet(() -> ctx.getConfigurationParameter(DEFAULT_PIDS).map(v -> checkPids(parseInt(DEFAULT_PIDS, v), where)).orElse(null));
         Path rootfs = lookup(m, c, RootFs.class).map(a -> rootfs(a.value(), where)).orElse(null);
+        CpuScheduler scheduler = lookup(m, c, CpuLimit.class).map(CpuLimit::scheduler).orElse(CpuScheduler.STATIC);
         Budget budget = lookup(m, c, ResourceBudget.class).map(a -> budget(a, where)).orElse(Budget.NONE);
-        return new IsolationSettings(true, cpu, memory, pids, rootfs, budget, timeout(ctx, m, c));
+        return new IsolationSettings(true, cpu, scheduler, memory, pids, rootfs, budget, timeout(ctx, m, c));
     }
 
     /** The method's annotation, else the class's, its superclasses' or an enclosing class's. */

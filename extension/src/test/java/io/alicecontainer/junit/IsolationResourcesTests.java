@@ -108,6 +108,32 @@ class IsolationResourcesTests {
         events.assertStatistics(s -> s.succeeded(2).failed(0));
     }
 
+    static class SchedulerTestCase {
+        @Test
+        @CpuLimit(value = 10, scheduler = CpuScheduler.DEFAULTS)
+        void busyUnderAScheduler(ContainerResources container) {
+            long end = System.nanoTime() + 1_500_000_000L;
+            long x = 0;
+            while (System.nanoTime() < end) x += x ^ end;
+            assertThat(x).isNotEqualTo(1);
+            ResourceAssertions.assertThat(container.usage()).cpu().isThrottled();
+        }
+    }
+
+    @Test
+    @DisplayName("@CpuLimit(scheduler = ...) runs a DynamicScheduler on the test's container: it raises a busy test's quota")
+    void scheduler() {
+        Events events = Fixtures.run(SchedulerTestCase.class).testEvents();
+
+        events.assertStatistics(s -> s.succeeded(1).failed(0));
+        Map<String, String> entries = events.reportingEntryPublished().stream()
+                .map(e -> e.getPayload(ReportEntry.class).orElseThrow().getKeyValuePairs())
+                .filter(e -> e.containsKey("alice.scheduler")).findFirst().orElseThrow();
+        assertThat(entries).containsEntry("alice.scheduler", "DEFAULTS");
+        assertThat(Long.parseLong(entries.get("alice.scheduler.adjustments"))).isPositive();
+        assertThat(Long.parseLong(entries.get("alice.scheduler.final.quota.us"))).isGreaterThan(10_000);
+    }
+
     @Test
     @DisplayName("a kernel OOM kill is explained with the limit and the peak")
     void oomKill() {
