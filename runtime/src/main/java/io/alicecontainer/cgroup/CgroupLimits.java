@@ -17,10 +17,16 @@ final class CgroupLimits {
             CgroupFs.write(v2CpuDir.resolve(CgroupFiles.CPU_MAX), (quotaUs < 0 ? "max" : Long.toString(quotaUs)) + " " + periodUs);
         } else {
             require(v1CpuDir, "cpu");
-            // The quota must fit the period that is in force when it is written: lift it first.
-            CgroupFs.write(v1CpuDir.resolve(CgroupFiles.CPU_CFS_QUOTA_US), "-1");
-            CgroupFs.write(v1CpuDir.resolve(CgroupFiles.CPU_CFS_PERIOD_US), Long.toString(periodUs));
-            CgroupFs.write(v1CpuDir.resolve(CgroupFiles.CPU_CFS_QUOTA_US), Long.toString(quotaUs));
+            Path quota = v1CpuDir.resolve(CgroupFiles.CPU_CFS_QUOTA_US);
+            Path period = v1CpuDir.resolve(CgroupFiles.CPU_CFS_PERIOD_US);
+            if (CgroupFs.readLong(period) != periodUs) {
+                // A new period: the quota must fit the period in force when each is written, so
+                // the quota is lifted for the moment of the change (only here, never for a
+                // quota-only change such as a scheduler's).
+                CgroupFs.write(quota, "-1");
+                CgroupFs.write(period, Long.toString(periodUs));
+            }
+            CgroupFs.write(quota, Long.toString(quotaUs));
         }
     }
 
