@@ -115,7 +115,11 @@ mvn_quiet -N dependency:copy \
   -Dartifact="org.junit.platform:junit-platform-console-standalone:$platform" -DoutputDirectory="$WORK"
 launcher=$WORK/junit-platform-console-standalone-$platform.jar
 [ -f "$launcher" ] || die "cannot fetch junit-platform-console-standalone $platform"
-cp="$ROOT/runtime/target/test-classes:$ROOT/runtime/target/classes"
+# The build is copied into the shared work directory: the guest mounts a tmpfs over /tmp, so a
+# clone under /tmp would not be visible there (and a later build cannot change it mid-run).
+command cp -a "$ROOT/runtime/target/classes" "$WORK/classes"
+command cp -a "$ROOT/runtime/target/test-classes" "$WORK/test-classes"
+cp="$WORK/test-classes:$WORK/classes"
 cp+=":$(tr ':' '\n' < "$WORK/deps.classpath" | grep -vE '/(org/junit|org/opentest4j|org/apiguardian)/' | paste -sd: -)"
 cp+=":$launcher"
 
