@@ -30,8 +30,10 @@ import io.alicecontainer.scheduler.SchedulerDecision.NoChange;
  * CPU time used over the last period with what the quota now in force allows in a period (the
  * utilization):
  * <ol>
- *   <li>throttled since the last tick ({@code nr_throttled} grew), or utilization at or above
- *       {@code highUtilization}: the quota grows by {@code burstMultiplier}, up to the maximum;</li>
+ *   <li>utilization at or above {@code highUtilization}, or throttled since the last tick
+ *       ({@code nr_throttled} grew; the kernel counts a throttled period when its period timer
+ *       refills the quota, up to a period after the throttle began): the quota grows by
+ *       {@code burstMultiplier}, up to the maximum;</li>
  *   <li>utilization below {@code lowUtilization}: it shrinks by {@code decayMultiplier}, down to
  *       the minimum, but not while the cgroup was throttled within the last period (a throttled
  *       cgroup shows little usage although it wants CPU);</li>
@@ -52,7 +54,8 @@ import io.alicecontainer.scheduler.SchedulerDecision.NoChange;
  * cgroup often shows no usage at all. Measured against the quota now in force, the period's usage
  * also ends the decay where it should: 40 ms used per 100 ms period stops it at 80 000 µs.
  *
- * <p>The scheduler starts the cgroup at the maximum quota, as the original does. {@link #close()}
+ * <p>The scheduler starts the cgroup at the maximum quota, as the original does, or at a quota
+ * given to {@link #create(CgroupController, SchedulerConfig, long)}. {@link #close()}
  * stops the background ticks and leaves the last quota in place: lifting it would hand a container
  * that was given a limit an unbounded share. Thread-safe: {@link #tick()}, {@link #burst()} and
  * {@link #throttle()} may be called from any thread, also while the background mode runs.
@@ -83,16 +86,27 @@ public final class DynamicScheduler implements AutoCloseable {
     }
 
     /**
-     * A scheduler for a cgroup: writes the configured maximum quota and takes the first reading.
+     * A scheduler for a cgroup: writes the configured maximum quota (where the original starts)
+     * and takes the first reading.
      *
      * @throws io.alicecontainer.cgroup.CgroupException when the quota cannot be written (no cpu
      *         controller for limits on this layout, a removed cgroup) or cpu.stat cannot be read
      */
     public static DynamicScheduler create(CgroupController cgroup, SchedulerConfig config) {
+        return create(cgroup, config, config.maxQuotaUs());
+    }
+
+    /**
+     * A scheduler for a cgroup that starts at {@code initialQuotaUs} (µs per period, brought into
+     * the configured bounds), e.g. the container's configured limit.
+     *
+     * @throws io.alicecontainer.cgroup.CgroupException as {@link #create(CgroupController, SchedulerConfig)}
+     */
+    public static DynamicScheduler create(CgroupController cgroup, SchedulerConfig config, long initialQuotaUs) {
         Objects.requireNonNull(config, "config");
         CgroupCpuTarget target = new CgroupCpuTarget(cgroup, true);
         try {
-            DynamicScheduler s = create(target, config);
+            DynamicScheduler s = create(target, config, initialQuotaUs);
             s.owned = target;
             return s;
         } catch (RuntimeException e) {
@@ -101,13 +115,19 @@ public final class DynamicScheduler implements AutoCloseable {
         }
     }
 
-    /** A scheduler for any {@link CpuQuotaTarget}; see {@link #create(CgroupController, SchedulerConfig)}. */
+    /** A scheduler for any {@link CpuQuotaTarget}, starting at the maximum quota. */
     public static DynamicScheduler create(CpuQuotaTarget target, SchedulerConfig config) {
+        return create(target, config, config.maxQuotaUs());
+    }
+
+    /** A scheduler for any {@link CpuQuotaTarget}, starting at {@code initialQuotaUs} brought into the bounds. */
+    public static DynamicScheduler create(CpuQuotaTarget target, SchedulerConfig config, long initialQuotaUs) {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(config, "config");
         DynamicScheduler s = new DynamicScheduler(target, config);
-        target.applyQuota(config.maxQuotaUs(), config.periodUs());
-        s.quotaUs = config.maxQuotaUs();
+        long quota = config.clamp(initialQuotaUs);
+        target.applyQuota(quota, config.periodUs());
+        s.quotaUs = quota;
         s.last = target.sample();
         s.recent.add(new Mark(s.last.atNanos(), s.last.usageUs()));
         return s;

@@ -81,6 +81,21 @@ class DynamicSchedulerTests {
     }
 
     @Test
+    @DisplayName("a starting quota is written instead, brought into the bounds")
+    void shouldStartAtAGivenQuota() {
+        FakeV2Cgroup cg = new FakeV2Cgroup();
+        FakeV2Cgroup cg2 = new FakeV2Cgroup();
+
+        DynamicScheduler s = DynamicScheduler.create(cg, DEFAULTS, 20_000);
+        DynamicScheduler low = DynamicScheduler.create(cg2, SchedulerConfig.lowLatency(), 10_000);
+
+        assertThat(cg.cpuMaxWrites).containsExactly("20000 100000");
+        assertThat(s.currentQuotaUs()).isEqualTo(20_000);
+        assertThat(cg2.cpuMaxWrites).containsExactly("50000 100000");
+        assertThat(low.currentQuotaUs()).isEqualTo(50_000);
+    }
+
+    @Test
     @DisplayName("a busy cgroup climbs from the minimum to the maximum by x1.5 per tick, then stays")
     void shouldRaiseABusyCgroupToTheMaximum() {
         FakeV2Cgroup cg = new FakeV2Cgroup();
