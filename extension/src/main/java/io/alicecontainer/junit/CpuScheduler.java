@@ -6,7 +6,7 @@ import io.alicecontainer.scheduler.SchedulerConfig;
  * Who moves an isolated test's CPU quota while it runs ({@link CpuLimit#scheduler()}): nobody
  * (the limit is static), or a {@link io.alicecontainer.scheduler.DynamicScheduler} with one of the
  * original ALICE-Container's presets, started with the container and stopped with it. The
- * {@link CpuLimit#value()} is then the starting quota; the preset's bounds apply from there.
+ * {@link CpuLimit#value()} is then the starting quota, brought into the preset's bounds.
  */
 public enum CpuScheduler {
     /** The limit stays as declared. */

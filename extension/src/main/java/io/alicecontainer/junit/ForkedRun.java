@@ -91,7 +91,8 @@ final class ForkedRun {
         ByteArrayOutputStream resultBytes = new ByteArrayOutputStream();
         try (Container container = Container.create(name, config);
              DynamicScheduler scheduler = s.scheduler().config() == null ? null
-                     : DynamicScheduler.create(container.cgroup(), s.scheduler().config()).start()) {
+                     : DynamicScheduler.create(container.cgroup(), s.scheduler().config(),
+                             s.cpuPercent() * ContainerConfig.CPU_PERIOD_US / 100).start()) {
             Command command = Command.builder(ChildJvm.command(java, options))
                     .passFd(toChild[0])
                     .passFd(fromChild[1])
