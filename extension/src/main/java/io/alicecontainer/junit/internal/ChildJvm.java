@@ -100,14 +100,17 @@ public final class ChildJvm {
     }
 
     /**
-     * Host paths the child needs to see (read-only): the classpath, the agents' jars and the
+     * Host paths the child needs to see (read-only): the classpath, the agents' jars (inherited
+     * and extra options) and the
      * java executable's home, reduced to few binds (a Maven repository as one). With the host
      * view, paths it shows already need no bind; in a root filesystem of the test's, all do.
      */
     public static List<Bind> binds(String java, List<String> options, Path workdir, boolean hostView) {
         TreeSet<Path> wanted = new TreeSet<>();
         for (Path p : classpath()) wanted.add(bindRoot(p));
-        for (String o : options) {
+        List<String> all = new ArrayList<>(inheritedOptions());
+        all.addAll(options);
+        for (String o : all) {
             if (o.startsWith("-javaagent:")) {
                 String jar = o.substring("-javaagent:".length()).split("=", 2)[0];
                 wanted.add(bindRoot(Path.of(jar).toAbsolutePath().normalize()));
