@@ -12,10 +12,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
- * A CPU scheduler for the test's container: the test starts at 10% of a CPU, and the
+ * A CPU scheduler for the test's container: the container starts at 10% of a CPU, and the
  * {@link CpuScheduler#DEFAULTS} preset (the original ALICE-Container's DynamicScheduler) raises the
- * quota while the test is busy. The test sees both: it was throttled at first and stalled
- * waiting for CPU, yet it got far more CPU than 10% of its run.
+ * quota while it is busy — already while the child JVM starts, which is CPU-hungry. The busy test
+ * then gets far more than 10% of a CPU. The report entries {@code alice.scheduler.*} say how often
+ * the scheduler moved the quota and where it left it.
  */
 @DisplayName("CPU scheduler: a busy test starting at 10% of a CPU gets more as it needs it")
 @ResourceLock("cpu")
@@ -33,9 +34,8 @@ class CpuSchedulerTests {
         double wallSeconds = (System.nanoTime() - start) / 1e9;
 
         assertThat(x).isNotEqualTo(1);
-        ResourceAssertions.assertThat(used).cpu().isThrottled();
-        ResourceAssertions.assertThat(used).pressure().cpu().someTotal().isGreaterThan("10ms");
+        ResourceAssertions.assertThat(used).cpu().time().isGreaterThan("500ms");
         double share = used.cpuTime().toNanos() / 1e9 / wallSeconds;
-        assertThat(share).as("share of one CPU while busy, with a starting limit of 10%").isGreaterThan(0.3);
+        assertThat(share).as("share of one CPU while busy, with a starting limit of 10%").isGreaterThan(0.4);
     }
 }
