@@ -45,43 +45,28 @@ final class CgroupFs {
         return true;
     }
 
+    /*
+     * Reads go through java.nio, not jnr-ffi: a child JVM that only reads its own usage then never
+     * binds libc (about 200 ms of its start). Writes need errno for their messages and stay native.
+     */
     static String read(Path file) {
-        int fd;
         try {
-            fd = Native.open(file.toString(), Native.O_RDONLY);
-        } catch (SyscallException e) {
-            throw new CgroupException("failed to read " + file + ": " + Errno.describe(e.errno()), e);
+            return new String(Files.readAllBytes(file), StandardCharsets.US_ASCII);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new CgroupException("failed to read " + file + ": ENOENT (No such file or directory)", e);
+        } catch (java.io.IOException e) {
+            throw new CgroupException("failed to read " + file + ": " + e.getMessage(), e);
         }
-        return readAndClose(fd, file);
     }
 
     /** The content, or empty when the file does not exist. */
     static Optional<String> readIfPresent(Path file) {
-        int fd = Native.libc().open(file.toString(), Native.O_RDONLY | Native.O_CLOEXEC, 0);
-        if (fd < 0) {
-            int e = Native.errno();
-            if (e == Errno.ENOENT) return Optional.empty();
-            throw new CgroupException("failed to read " + file + ": " + Errno.describe(e));
-        }
-        return Optional.of(readAndClose(fd, file));
-    }
-
-    private static String readAndClose(int fd, Path file) {
         try {
-            byte[] buf = new byte[4096];
-            int n = Native.read(fd, buf);
-            if (n <= 0) return "";
-            String text = new String(buf, 0, n, StandardCharsets.US_ASCII);
-            StringBuilder more = null;
-            while ((n = Native.read(fd, buf)) > 0) {   // past one page (memory.stat on big hosts)
-                if (more == null) more = new StringBuilder(text);
-                more.append(new String(buf, 0, n, StandardCharsets.US_ASCII));
-            }
-            return more == null ? text : more.toString();
-        } catch (SyscallException e) {
-            throw new CgroupException("failed to read " + file + ": " + Errno.describe(e.errno()), e);
-        } finally {
-            Native.closeQuietly(fd);
+            return Optional.of(new String(Files.readAllBytes(file), StandardCharsets.US_ASCII));
+        } catch (java.nio.file.NoSuchFileException e) {
+            return Optional.empty();
+        } catch (java.io.IOException e) {
+            throw new CgroupException("failed to read " + file + ": " + e.getMessage(), e);
         }
     }
 
