@@ -34,7 +34,11 @@ final class LimitWrites {
 
     static List<QueuedWrite> cpuMax(CgroupTarget.Dir d, long quotaUs, long periodUs) {
         if (d.v2()) return List.of(w(d, CPU_MAX, (quotaUs < 0 ? "max" : Long.toString(quotaUs)) + " " + periodUs));
-        // v1: the quota must fit the period in force when it is written, so lift it first.
+        // v1, as CgroupLimits.cpuMax: with a new period the quota must fit the period in force
+        // when it is written, so it is lifted first; a quota-only change writes the quota alone.
+        if (readLong(d.path().resolve(CPU_CFS_PERIOD_US)) == periodUs) {
+            return List.of(w(d, CPU_CFS_QUOTA_US, Long.toString(quotaUs)));
+        }
         return List.of(w(d, CPU_CFS_QUOTA_US, "-1"), w(d, CPU_CFS_PERIOD_US, Long.toString(periodUs)),
                 w(d, CPU_CFS_QUOTA_US, Long.toString(quotaUs)));
     }
