@@ -101,7 +101,8 @@ final class ForkedRun {
                     .stderr(System.err)
                     .build();
             ExecResult exec;
-            try (ContainerProcess process = container.launch(command)) {
+            try (ContainerProcess process = container.launch(command);
+                 UsageSampler sampling = UsageSampler.start(ctx, container.cgroup())) {
                 fromChild[0] = -1; // the wait owns and closes it now
                 Native.closeQuietly(toChild[0]);
                 Native.closeQuietly(fromChild[1]);

@@ -195,6 +195,7 @@ public final class IsolationExtension implements BeforeTestExecutionCallback, In
                 : result.usageAfter().since(result.usageBefore());
         Map<String, String> entries = UsageReport.entries(s, exec, test);
         entries.putAll(outcome.scheduler());
+        List<String> regressions = RegressionGate.check(ctx, entries);
         NodeResult target = result == null ? null : find(result, ctx.getUniqueId());
         if (target != null) for (Map<String, String> e : target.reportEntries()) ctx.publishReportEntry(e);
         ctx.publishReportEntry(entries);
@@ -225,16 +226,23 @@ public final class IsolationExtension implements BeforeTestExecutionCallback, In
             AssertionError budget = new AssertionError("resource budget exceeded: " + String.join("; ", over));
             if (failure == null) failure = budget; else failure.addSuppressed(budget);
         }
-        writeReport(ctx, failure, entries);
+        if (!regressions.isEmpty()) {
+            AssertionError regression = new AssertionError("regression against the baseline: " + String.join("; ", regressions));
+            if (failure == null) failure = regression; else failure.addSuppressed(regression);
+        }
+        writeReport(ctx, failure, entries, kill);
         if (failure != null) throw failure;
         return result;
     }
 
-    private static void writeReport(ExtensionContext ctx, Throwable failure, Map<String, String> entries) {
+    private static void writeReport(ExtensionContext ctx, Throwable failure, Map<String, String> entries, String kill) {
         String status = failure == null ? "SUCCESSFUL" : failure instanceof TestAbortedException ? "ABORTED" : "FAILED";
         Path dir = Path.of(ctx.getConfigurationParameter(UsageReport.REPORT_DIR).orElse("target/alice-reports"));
+        UsageReport.Details details = new UsageReport.Details(kill, failure == null ? null : String.valueOf(failure),
+                UsageSampler.take(ctx.getUniqueId()));
         try {
-            UsageReport.writeJson(dir, ctx.getRequiredTestClass().getName(), ctx.getUniqueId(), ctx.getDisplayName(), status, entries);
+            UsageReport.writeJson(dir, ctx.getRequiredTestClass().getName(), ctx.getUniqueId(), ctx.getDisplayName(), status,
+                    entries, details);
         } catch (java.io.IOException e) {
             ctx.publishReportEntry("alice.report.error", "cannot write the JSON report under " + dir + ": " + e.getMessage());
         }

@@ -59,9 +59,26 @@ final class UsageReport {
         return b.toString();
     }
 
+    /**
+     * What the HTML report shows beside the figures.
+     *
+     * @param kill why the kernel or the timeout ended the child, or null
+     * @param message the test's failure message, or null
+     * @param samples the container's usage over its life, or null
+     */
+    record Details(String kill, String message, UsageSampler.Samples samples) {
+        static final Details NONE = new Details(null, null, null);
+    }
+
     /** Writes target/alice-reports/<class>/<test>.json (or the configured directory); returns the file. */
     static Path writeJson(Path dir, String className, String uniqueId, String displayName, String status,
                           Map<String, String> entries) throws IOException {
+        return writeJson(dir, className, uniqueId, displayName, status, entries, Details.NONE);
+    }
+
+    /** As above, with the kill explanation, the failure message and the samples for the HTML report. */
+    static Path writeJson(Path dir, String className, String uniqueId, String displayName, String status,
+                          Map<String, String> entries, Details details) throws IOException {
         Path d = dir.resolve(className);
         Files.createDirectories(d);
         String file = Integer.toHexString(uniqueId.hashCode()) + "-" + displayName.replaceAll("[^A-Za-z0-9_.-]", "_");
@@ -80,9 +97,31 @@ final class UsageReport {
             b.append("    ").append(json(en.getKey())).append(": ").append(v.matches("-?\\d+") ? v : json(v));
             b.append(++i < entries.size() ? ",\n" : "\n");
         }
-        b.append("  }\n}\n");
+        b.append("  }");
+        if (details.kill() != null) b.append(",\n  \"kill\": ").append(json(details.kill()));
+        if (details.message() != null) {
+            String m = details.message();
+            b.append(",\n  \"message\": ").append(json(m.length() > 4000 ? m.substring(0, 4000) + " [...]" : m));
+        }
+        if (details.samples() != null) samples(b, details.samples());
+        b.append("\n}\n");
         Files.writeString(out, b.toString(), StandardCharsets.UTF_8);
         return out;
+    }
+
+    /** Column arrays, compact: "samples": {"t": [0, 100, ...], "memory": [...], "cpu": [...]}. */
+    private static void samples(StringBuilder b, UsageSampler.Samples s) {
+        String[] names = {"t", "memory", "cpu"};
+        b.append(",\n  \"samples\": {");
+        for (int c = 0; c < names.length; c++) {
+            b.append(c == 0 ? "\n" : ",\n").append("    \"").append(names[c]).append("\": [");
+            for (int i = 0; i < s.rows().size(); i++) {
+                if (i > 0) b.append(',');
+                b.append(s.rows().get(i)[c]);
+            }
+            b.append(']');
+        }
+        b.append("\n  }");
     }
 
     private static String us(Duration d) {
