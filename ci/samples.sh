@@ -126,6 +126,11 @@ sys.exit(1 if failed or not rows or tests == 0 or failures or errors else 0)
 PY
 
 echo
+echo "== the HTML report, in a headless browser"
+bash ci/report-check.sh "$reports" CpuLimit || status=1
+
+echo
+echo "HTML report:          $reports/index.html (screenshot: $reports/report-screenshot.png)"
 echo "Surefire XML reports: $surefire/TEST-*.xml"
 echo "JSON usage reports:   $reports/<class>/<test>.json"
 if [ "$status" != 0 ]; then

@@ -18,5 +18,9 @@ fi
 echo "== host: $(uname -r), $(nproc) CPUs, cgroups: $(grep -c cgroup /proc/self/mountinfo) mounts"
 mvn -B -ntp verify
 
+# The HTML report the sample tests left (sample-tests/target/alice-reports/index.html), checked in
+# a real headless browser; the screenshot stays there as an artifact. Installs chromium if missing.
+bash ci/report-check.sh sample-tests/target/alice-reports CpuLimit
+
 # The pure cgroup-v2 lane: the runtime's container tests in a VM with a v2-only kernel.
 bash ci/v2-lane.sh
