@@ -54,7 +54,7 @@ class SpawnRequestTests {
     private static List<Rec> decode(byte[] bytes) {
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder());
         assertThat(b.getInt()).as("magic").isEqualTo(MAGIC);
-        assertThat(b.getInt()).as("version").isEqualTo(1);
+        assertThat(b.getInt()).as("version").isEqualTo(2);
         List<Rec> out = new ArrayList<>();
         while (b.remaining() >= 8) {
             int tag = b.getInt();
@@ -100,7 +100,7 @@ class SpawnRequestTests {
     }
 
     @Test
-    @DisplayName("the header is magic ALSP and version 1 in native byte order")
+    @DisplayName("the header is magic ALSP and version 2 in native byte order")
     void shouldStartWithTheHeader() {
         // when
         byte[] bytes = SpawnRequest.builder().argv(List.of("/bin/true")).build().encode();
