@@ -108,7 +108,7 @@ class SpawnRequestTests {
         // then
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder());
         assertThat(b.getInt(0)).isEqualTo(0x50534c41);
-        assertThat(b.getInt(4)).isEqualTo(1);
+        assertThat(b.getInt(4)).isEqualTo(2);
         assertThat(new String(bytes, 0, 4, StandardCharsets.US_ASCII))
                 .isEqualTo(ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? "ALSP" : "PSLA");
     }
