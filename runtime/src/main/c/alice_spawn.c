@@ -31,6 +31,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -41,6 +44,8 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "alice_seccomp.h"
 
 // --- kernel ABI (include/uapi/linux/sched.h, mount.h, close_range.h) -------------------------
 #ifndef CLONE_PIDFD
@@ -72,17 +77,18 @@ struct alice_mount_attr {   // struct mount_attr (Linux 5.12)
 
 // --- request encoding: keep in sync with io.alicecontainer.clone3.SpawnRequest ---------------
 #define REQ_MAGIC 0x50534c41u   // "ALSP"
-#define REQ_VERSION 1u
+#define REQ_VERSION 2u
 
 enum {
     TAG_CLONE_FLAGS = 1, TAG_CGROUP_FD = 2, TAG_ARG = 3, TAG_ENV = 4, TAG_CWD = 5,
     TAG_HOSTNAME = 6, TAG_STDIO = 7, TAG_KEEP_FD = 8, TAG_MOUNT = 9, TAG_CGROUP_PROCS = 10,
     TAG_UID_MAP = 11, TAG_GID_MAP = 12, TAG_OPTIONS = 13, TAG_EXE = 14, TAG_RUN_AS = 15,
+    TAG_CAPS = 16, TAG_SECCOMP_ALLOW = 17, TAG_SECCOMP_FILTER = 18,
 };
 
 enum {
     OPT_NEW_CGROUPNS = 1, OPT_LOOPBACK_UP = 2, OPT_PDEATHSIG = 4, OPT_SETSID = 8,
-    OPT_NO_NEW_PRIVS = 16,
+    OPT_NO_NEW_PRIVS = 16, OPT_SECCOMP_DEFAULT = 32,
 };
 
 enum {
@@ -101,6 +107,7 @@ enum {
     STEP_CGROUPNS = 10, STEP_HOSTNAME = 11, STEP_LOOPBACK = 12, STEP_MOUNT = 13,
     STEP_CWD = 14, STEP_FDS = 15, STEP_NO_NEW_PRIVS = 16, STEP_EXEC = 17,
     STEP_PARENT_CGROUP = 18, STEP_PARENT_IDMAP = 19, STEP_MEMORY = 20, STEP_RUN_AS = 21,
+    STEP_CAPS = 22, STEP_SECCOMP = 23,
 };
 
 struct mount_op {
@@ -131,6 +138,14 @@ struct request {
     const char *gid_map;
     int has_run_as;
     uint32_t run_as[2];   // uid, gid inside a user namespace
+    int has_caps;
+    uint64_t caps;        // the capabilities kept (bounding, permitted, effective, inheritable)
+    const char **allow;   // syscalls the default seccomp profile lets through after all
+    int nallow;
+    const uint8_t *custom_filter;   // a caller's classic BPF program (struct sock_filter[])
+    uint32_t custom_len;
+    struct sock_filter *filter;     // the filter to install, NULL for none
+    unsigned short filter_len;
     // runtime state
     int err_fd;     // sync mode: write end of the error pipe; -1 in fast mode
     int sync_fd;    // sync mode: read end of the go pipe
@@ -199,7 +214,8 @@ static int decode(const uint8_t *buf, size_t len, struct request *r) {
     r->keep = calloc((size_t) count_tag(buf, len, TAG_KEEP_FD) + 1, sizeof(int32_t));
     r->ops = calloc((size_t) count_tag(buf, len, TAG_MOUNT) + 1, sizeof(struct mount_op));
     r->procs = calloc((size_t) count_tag(buf, len, TAG_CGROUP_PROCS) + 1, sizeof(char *));
-    if (!r->argv || !r->envp || !r->keep || !r->ops || !r->procs) return -2;
+    r->allow = calloc((size_t) count_tag(buf, len, TAG_SECCOMP_ALLOW) + 1, sizeof(char *));
+    if (!r->argv || !r->envp || !r->keep || !r->ops || !r->procs || !r->allow) return -2;
     size_t pos = 8;
     while (pos + 8 <= len) {
         uint32_t tag, l;
@@ -214,6 +230,12 @@ static int decode(const uint8_t *buf, size_t len, struct request *r) {
         case TAG_OPTIONS: if (l != 4) return -1; memcpy(&r->options, p, 4); break;
         case TAG_STDIO: if (l != 12) return -1; memcpy(r->stdio, p, 12); break;
         case TAG_RUN_AS: if (l != 8) return -1; memcpy(r->run_as, p, 8); r->has_run_as = 1; break;
+        case TAG_CAPS: if (l != 8) return -1; memcpy(&r->caps, p, 8); r->has_caps = 1; break;
+        case TAG_SECCOMP_ALLOW: if (!s) return -1; r->allow[r->nallow++] = s; break;
+        case TAG_SECCOMP_FILTER:
+            if (l == 0 || l % sizeof(struct sock_filter) != 0 || l / sizeof(struct sock_filter) > BPF_MAXINSNS) return -1;
+            r->custom_filter = p; r->custom_len = l;
+            break;
         case TAG_KEEP_FD: if (l != 4) return -1; memcpy(&r->keep[r->nkeep++], p, 4); break;
         case TAG_ARG: if (!s) return -1; r->argv[r->argc++] = s; break;
         case TAG_ENV: if (!s) return -1; r->envp[r->envc++] = s; break;
@@ -233,11 +255,19 @@ static int decode(const uint8_t *buf, size_t len, struct request *r) {
     }
     if (pos != len || r->argc == 0) return -1;
     if (!r->exe) r->exe = r->argv[0];
+    if ((r->options & OPT_SECCOMP_DEFAULT) && r->custom_filter) return -1;
+    if (r->options & OPT_SECCOMP_DEFAULT) return alice_seccomp_default(r->allow, r->nallow, &r->filter, &r->filter_len);
+    if (r->custom_filter) {
+        r->filter = malloc(r->custom_len);
+        if (!r->filter) return -2;
+        memcpy(r->filter, r->custom_filter, r->custom_len);
+        r->filter_len = (unsigned short) (r->custom_len / sizeof(struct sock_filter));
+    }
     return 0;
 }
 
 static void free_request(struct request *r) {
-    free(r->argv); free(r->envp); free(r->keep); free(r->ops); free(r->procs);
+    free(r->argv); free(r->envp); free(r->keep); free(r->ops); free(r->procs); free(r->allow); free(r->filter);
 }
 
 // --- child side: only system calls from here on -----------------------------------------------
@@ -478,6 +508,48 @@ static int exec_program(const struct request *r) {
     return seen_eacces ? EACCES : ENOENT;
 }
 
+// The capability sets of the process (linux/capability.h, _LINUX_CAPABILITY_VERSION_3).
+struct alice_cap_header { uint32_t version; int pid; };
+struct alice_cap_data { uint32_t effective, permitted, inheritable; };
+#define ALICE_CAP_V3 0x20080522
+
+// Drops every capability outside r->caps from the bounding set (PR_CAPBSET_DROP needs
+// CAP_SETPCAP, still held here) and clears the ambient set. Done before the seccomp filter and
+// capset, which is the last step: until then the child may still need what it drops.
+static int drop_bounding(const struct request *r) {
+    for (int cap = 0; cap < 64; cap++) {
+        if (r->caps & (1ULL << cap)) continue;
+        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0) {
+            if (errno == EINVAL) break;   // past CAP_LAST_CAP of this kernel
+            return -1;
+        }
+    }
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL) return -1;
+    return 0;
+}
+
+// Permitted and effective become what is kept; inheritable empty (runc since CVE-2022-29162).
+// For root, execve then grants bounding | inheritable = the kept set again, no more.
+static int reduce_caps(const struct request *r) {
+    struct alice_cap_header h = {ALICE_CAP_V3, 0};
+    struct alice_cap_data d[2];
+    if (syscall(SYS_capget, &h, d) != 0) return -1;
+    for (int i = 0; i < 2; i++) {
+        uint32_t keep = (uint32_t) (r->caps >> (32 * i));
+        d[i].permitted &= keep;
+        d[i].effective = d[i].permitted;
+        d[i].inheritable = 0;
+    }
+    h.version = ALICE_CAP_V3;
+    h.pid = 0;
+    return (int) syscall(SYS_capset, &h, d);
+}
+
+static int install_filter(const struct request *r) {
+    struct sock_fprog prog = {.len = r->filter_len, .filter = r->filter};
+    return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0);
+}
+
 static int child_main(void *arg) {
     struct request *r = arg;
     // No JVM signal handler may run here: reset them all (the kernel only resets handled
@@ -529,8 +601,12 @@ static int child_main(void *arg) {
     }
     if (r->cwd && chdir(r->cwd) != 0) child_fail(r, STEP_CWD, errno, 0);
     if (setup_fds(r) != 0) child_fail(r, STEP_FDS, errno, 0);
+    if (r->has_caps && drop_bounding(r) != 0) child_fail(r, STEP_CAPS, errno, 0);
     if ((r->options & OPT_NO_NEW_PRIVS) && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
         child_fail(r, STEP_NO_NEW_PRIVS, errno, 0);
+    // Without no_new_privs the filter needs CAP_SYS_ADMIN, which capset takes away next.
+    if (r->filter && install_filter(r) != 0) child_fail(r, STEP_SECCOMP, errno, 0);
+    if (r->has_caps && reduce_caps(r) != 0) child_fail(r, STEP_CAPS, errno, 1);
     child_fail(r, STEP_EXEC, exec_program(r), 0);
 }
 

@@ -22,4 +22,4 @@ case $(uname -m) in
 esac
 mkdir -p "$out/linux-$arch"
 "$cc" -std=gnu11 -O2 -fPIC -shared -Wall -Wextra -Werror -fno-stack-protector \
-  -o "$out/linux-$arch/libalice-spawn.so" "$src/alice_spawn.c"
+  -o "$out/linux-$arch/libalice-spawn.so" "$src/alice_spawn.c" "$src/alice_seccomp.c"

@@ -63,6 +63,8 @@ public final class Container implements AutoCloseable {
     public static Container create(String name, ContainerConfig config) {
         CgroupNames.validate(name);
         Objects.requireNonNull(config, "config");
+        String unprivileged = io.alicecontainer.security.OwnPrivileges.whyContainersCannotBeMade();
+        if (unprivileged != null) throw new ContainerException("cannot create container `" + name + "`: " + unprivileged);
         if (!Clone3.isAvailable()) {
             throw new ContainerException("containers cannot be spawned in this JVM: " + io.alicecontainer.clone3.SpawnShim.unavailabilityCause());
         }
@@ -111,7 +113,8 @@ public final class Container implements AutoCloseable {
         String hostname = config.namespaces().contains(Namespace.UTS) ? hostname() : null;
         mountPlan = config.namespaces().contains(Namespace.MOUNT)
                 ? MountPlan.build(config.rootfs(), hostname, config.binds(), Path.of(System.getProperty("java.home")),
-                        config.mountCgroups() ? cgroupLayoutForMounts() : null)
+                        config.mountCgroups() ? cgroupLayoutForMounts() : null,
+                        new MountPlan.Protection(config.maskKernelInterfaces(), config.tmpSize()))
                 : List.of();
         if (!config.namespaces().contains(Namespace.MOUNT) && !(config.rootfs() instanceof io.alicecontainer.rootfs.RootFs.HostRoot)) {
             throw new IllegalStateException("a root filesystem other than RootFs.hostRoot() needs the mount namespace");
@@ -214,7 +217,13 @@ public final class Container implements AutoCloseable {
                 .workdir(command.workdir().orElse(config.workdir()).toString())
                 .stdio(-1, stdout, stderr)
                 .mounts(plan)
-                .loopbackUp(config.namespaces().contains(Namespace.NET));
+                .loopbackUp(config.namespaces().contains(Namespace.NET))
+                .noNewPrivileges(config.noNewPrivileges());
+        if (!config.capabilities().containsAll(java.util.EnumSet.allOf(io.alicecontainer.security.Capability.class))) {
+            b.capabilities(io.alicecontainer.security.Capability.mask(config.capabilities()));
+        }
+        if (config.seccomp() instanceof io.alicecontainer.security.Seccomp.Default d) b.seccompDefault(List.copyOf(d.allowed()));
+        else if (config.seccomp() instanceof io.alicecontainer.security.Seccomp.Custom c) b.seccompFilter(c.program());
         for (int fd : command.passFds()) b.keepFd(fd);
         if (config.namespaces().contains(Namespace.UTS)) b.hostname(hostname());
         for (String f : cgroup.v1ProcsFiles()) b.joinCgroup(f);

@@ -3,12 +3,14 @@ package io.alicecontainer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import io.alicecontainer.cgroup.IoLimit;
@@ -17,6 +19,8 @@ import io.alicecontainer.namespace.Namespace;
 import io.alicecontainer.namespace.Namespaces;
 import io.alicecontainer.rootfs.Bind;
 import io.alicecontainer.rootfs.RootFs;
+import io.alicecontainer.security.Capability;
+import io.alicecontainer.security.Seccomp;
 
 /**
  * How a {@link Container} is isolated and limited. Immutable; built with {@link #builder()},
@@ -32,13 +36,20 @@ import io.alicecontainer.rootfs.RootFs;
  *
  * Defaults: the read-only host view as root filesystem ({@link RootFs#hostView()}), the
  * namespaces of {@link Namespaces#container()}, no limits, a 1 MiB capture of stdout and of
- * stderr each, no timeout, hostname = the container's name.
+ * stderr each, no timeout, hostname = the container's name, and least privilege: the
+ * capabilities of {@link Capability#defaults()}, {@code no_new_privs}, the default seccomp
+ * profile ({@link Seccomp#defaultProfile()}), masked and read-only kernel interfaces
+ * ({@code /proc/sys}, {@code /proc/kcore}, ..., read-only cgroup filesystems) and a private
+ * {@code /tmp} of at most {@link #DEFAULT_TMP_SIZE} bytes. {@link Builder#privileged()} turns
+ * all of that off.
  */
 public final class ContainerConfig {
     /** The CFS period the percentages are expressed in (cgroup-v2.rst's default). */
     public static final long CPU_PERIOD_US = 100_000;
     private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,63})?");
     private static final Pattern ENV_NAME = Pattern.compile("[^=\\x00]+");
+    /** The size limit of the private /tmp (a tmpfs; its pages count against the memory limit): 1 GiB. */
+    public static final long DEFAULT_TMP_SIZE = 1L << 30;
 
     private final RootFs rootfs;
     private final String hostname;
@@ -54,6 +65,11 @@ public final class ContainerConfig {
     private final Duration timeout;
     private final long outputLimit;
     private final boolean mountCgroups;
+    private final Set<Capability> capabilities;
+    private final Seccomp seccomp;
+    private final boolean maskKernelInterfaces;
+    private final boolean noNewPrivileges;
+    private final long tmpSize;
 
     private ContainerConfig(Builder b) {
         rootfs = b.rootfs;
@@ -70,6 +86,11 @@ public final class ContainerConfig {
         timeout = b.timeout;
         outputLimit = b.outputLimit;
         mountCgroups = b.mountCgroups;
+        capabilities = java.util.Collections.unmodifiableSet(EnumSet.copyOf(b.capabilities));
+        seccomp = b.seccomp;
+        maskKernelInterfaces = b.maskKernelInterfaces;
+        noNewPrivileges = b.noNewPrivileges;
+        tmpSize = b.tmpSize;
     }
 
     public static Builder builder() {
@@ -94,6 +115,11 @@ public final class ContainerConfig {
         b.timeout = timeout;
         b.outputLimit = outputLimit;
         b.mountCgroups = mountCgroups;
+        b.capabilities = EnumSet.copyOf(capabilities);
+        b.seccomp = seccomp;
+        b.maskKernelInterfaces = maskKernelInterfaces;
+        b.noNewPrivileges = noNewPrivileges;
+        b.tmpSize = tmpSize;
         return b;
     }
 
@@ -158,11 +184,46 @@ public final class ContainerConfig {
         return mountCgroups;
     }
 
+    /** The capabilities the container's processes keep (bounding, permitted, effective). */
+    public Set<Capability> capabilities() {
+        return capabilities;
+    }
+
+    public Seccomp seccomp() {
+        return seccomp;
+    }
+
+    /**
+     * Whether {@code /proc/sys}, {@code /proc/sysrq-trigger}, {@code /proc/irq}, {@code /proc/bus}
+     * (and {@code /sys}, the cgroup filesystems) are read-only and {@code /proc/kcore},
+     * {@code /proc/keys}, ... masked, as runc does.
+     */
+    public boolean maskKernelInterfaces() {
+        return maskKernelInterfaces;
+    }
+
+    /** prctl(PR_SET_NO_NEW_PRIVS): no setuid program or file capability grants more. */
+    public boolean noNewPrivileges() {
+        return noNewPrivileges;
+    }
+
+    /** The size limit of the private /tmp in bytes. */
+    public long tmpSize() {
+        return tmpSize;
+    }
+
+    /** Every capability, no seccomp filter, nothing masked, no no_new_privs: as the host's root. */
+    public boolean privileged() {
+        return capabilities.containsAll(EnumSet.allOf(Capability.class)) && seccomp instanceof Seccomp.None
+                && !maskKernelInterfaces && !noNewPrivileges;
+    }
+
     @Override
     public String toString() {
         return "ContainerConfig[rootfs=" + rootfs + ", cpu=" + (cpuPercent == null ? "-" : cpuPercent + "%")
                 + ", memory=" + (memoryMax == null ? "-" : ByteSize.format(memoryMax))
-                + ", pids=" + (pidsMax == null ? "-" : pidsMax) + ", " + namespaces + "]";
+                + ", pids=" + (pidsMax == null ? "-" : pidsMax) + ", " + namespaces
+                + (privileged() ? ", privileged" : ", caps=" + capabilities + ", seccomp=" + seccomp) + "]";
     }
 
     /** Collects a configuration; every method rejects a bad value at once with {@link IllegalArgumentException}. */
@@ -184,6 +245,11 @@ public final class ContainerConfig {
         private Duration timeout;
         private long outputLimit = 1 << 20;
         private boolean mountCgroups;
+        private EnumSet<Capability> capabilities = EnumSet.copyOf(Capability.defaults());
+        private Seccomp seccomp = Seccomp.defaultProfile();
+        private boolean maskKernelInterfaces = true;
+        private boolean noNewPrivileges = true;
+        private long tmpSize = DEFAULT_TMP_SIZE;
 
         private Builder() {
         }
@@ -307,6 +373,67 @@ public final class ContainerConfig {
          */
         public Builder mountCgroups(boolean on) {
             this.mountCgroups = on;
+            return this;
+        }
+
+        /**
+         * Exactly these capabilities (instead of {@link Capability#defaults()}); e.g. the defaults
+         * plus one: {@code capabilities(Capability.defaults(), Capability.SYS_PTRACE)}.
+         */
+        public Builder capabilities(Set<Capability> caps, Capability... more) {
+            Objects.requireNonNull(caps, "caps");
+            EnumSet<Capability> all = EnumSet.noneOf(Capability.class);
+            all.addAll(caps);
+            for (Capability c : more) all.add(Objects.requireNonNull(c, "capability"));
+            this.capabilities = all;
+            return this;
+        }
+
+        /** Exactly these capabilities; none at all with no argument. */
+        public Builder capabilities(Capability... caps) {
+            return capabilities(Set.of(), caps);
+        }
+
+        /** The seccomp filter: {@link Seccomp#defaultProfile()} (the default), {@link Seccomp#none()} or your own. */
+        public Builder seccomp(Seccomp seccomp) {
+            this.seccomp = Objects.requireNonNull(seccomp, "seccomp");
+            return this;
+        }
+
+        /** Masked and read-only kernel interfaces (on by default); see {@link ContainerConfig#maskKernelInterfaces()}. */
+        public Builder maskKernelInterfaces(boolean on) {
+            this.maskKernelInterfaces = on;
+            return this;
+        }
+
+        public Builder noNewPrivileges(boolean on) {
+            this.noNewPrivileges = on;
+            return this;
+        }
+
+        /**
+         * Everything the container's root could do on the host's root (it still has its own
+         * namespaces, cgroup and root filesystem view): every capability, no seccomp filter, no
+         * masked interfaces, writable cgroup filesystems, no {@code no_new_privs}. For tests that
+         * must mount, load modules or make containers of their own.
+         */
+        public Builder privileged() {
+            capabilities = EnumSet.allOf(Capability.class);
+            seccomp = Seccomp.none();
+            maskKernelInterfaces = false;
+            noNewPrivileges = false;
+            return this;
+        }
+
+        /** The size limit of the private /tmp (a tmpfs), as in -Xmx: "256M". */
+        public Builder tmpSize(String size) {
+            return tmpSize(ByteSize.parse(size));
+        }
+
+        /** The size limit of the private /tmp in bytes (default {@link #DEFAULT_TMP_SIZE}). */
+        public Builder tmpSize(long bytes) {
+            if (bytes <= 0) throw new IllegalArgumentException("tmpSize must be positive, was " + bytes);
+            this.tmpSize = bytes;
             return this;
         }
 

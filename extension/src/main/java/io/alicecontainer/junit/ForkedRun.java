@@ -56,12 +56,14 @@ final class ForkedRun {
         if (s.memoryBytes() != null) b.memoryMax(s.memoryBytes());
         if (s.pids() != null) b.pidsMax(s.pids());
         if (s.timeout() != null) b.timeout(s.timeout().plus(TIMEOUT_GRACE));
+        SecuritySettings.of(ctx).applyTo(b);
         return b.build();
     }
 
-    /** A container configured like the test, for {@link Sandbox}: its limits and root filesystem. */
-    static ContainerConfig sandboxConfig(IsolationSettings s) {
+    /** A container configured like the test, for {@link Sandbox}: its limits, root filesystem and privileges. */
+    static ContainerConfig sandboxConfig(IsolationSettings s, SecuritySettings security) {
         ContainerConfig.Builder b = ContainerConfig.builder();
+        security.applyTo(b);
         if (s.rootfs() != null) b.rootfs(RootFs.directory(s.rootfs()));
         if (s.cpuPercent() != null) b.cpuPercent(s.cpuPercent());
         if (s.memoryBytes() != null) b.memoryMax(s.memoryBytes());
@@ -74,6 +76,7 @@ final class ForkedRun {
         List<String> extra = ctx.getConfigurationParameter(ChildJvm.JVM_OPTIONS)
                 .map(v -> List.of(v.trim().split("\\s+"))).filter(l -> !l.get(0).isEmpty()).orElse(List.of());
         List<String> options = new ArrayList<>(extra);
+        options.add(SandboxService.childOption());
         ContainerConfig config = containerConfig(s, ctx, options, java);
         String name = "t" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet() + "-"
                 + ctx.getTestMethod().map(m -> m.getName()).orElse("test").replaceAll("[^A-Za-z0-9_.-]", "_");
@@ -89,13 +92,16 @@ final class ForkedRun {
             throw e;
         }
         ByteArrayOutputStream resultBytes = new ByteArrayOutputStream();
-        try (Container container = Container.create(name, config);
+        try (SandboxService sandbox = SandboxService.open(sandboxConfig(s, SecuritySettings.of(ctx)), name);
+             Container container = Container.create(name, config);
              DynamicScheduler scheduler = s.scheduler().config() == null ? null
                      : DynamicScheduler.create(container.cgroup(), s.scheduler().config(),
                              s.cpuPercent() * ContainerConfig.CPU_PERIOD_US / 100).start()) {
             Command command = Command.builder(ChildJvm.command(java, options))
                     .passFd(toChild[0])
                     .passFd(fromChild[1])
+                    .passFd(sandbox.childRequestFd())
+                    .passFd(sandbox.childResponseFd())
                     .alsoRead(fromChild[0], resultBytes)
                     .stdout(System.out)
                     .stderr(System.err)
@@ -107,6 +113,7 @@ final class ForkedRun {
                 Native.closeQuietly(toChild[0]);
                 Native.closeQuietly(fromChild[1]);
                 toChild[0] = fromChild[1] = -1;
+                sandbox.childStarted();
                 sendRequest(toChild[1], request);
                 toChild[1] = -1;
                 exec = process.await();

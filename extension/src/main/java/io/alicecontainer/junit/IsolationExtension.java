@@ -307,7 +307,8 @@ public final class IsolationExtension implements BeforeTestExecutionCallback, In
         }
         IsolationSettings s = IsolationSettings.of(ctx);
         if (type == ContainerResources.class) return new OwnContainer(s);
-        ContainerConfig config = ForkedRun.sandboxConfig(s);
-        return new ContainerSandbox(config);
+        // The parent serves Sandbox: this JVM's container may not make containers.
+        if (ParentSandbox.channel() != null) return new ParentSandbox();
+        return new ContainerSandbox(ForkedRun.sandboxConfig(s, SecuritySettings.of(ctx)));
     }
 }

@@ -15,7 +15,7 @@ import java.util.Objects;
  */
 public final class SpawnRequest {
     private static final int MAGIC = 0x50534c41; // "ALSP"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     private static final int TAG_CLONE_FLAGS = 1;
     private static final int TAG_CGROUP_FD = 2;
@@ -32,12 +32,16 @@ public final class SpawnRequest {
     private static final int TAG_OPTIONS = 13;
     private static final int TAG_EXE = 14;
     private static final int TAG_RUN_AS = 15;
+    private static final int TAG_CAPS = 16;
+    private static final int TAG_SECCOMP_ALLOW = 17;
+    private static final int TAG_SECCOMP_FILTER = 18;
 
     static final int OPT_NEW_CGROUPNS = 1;
     static final int OPT_LOOPBACK_UP = 2;
     static final int OPT_PDEATHSIG = 4;
     static final int OPT_SETSID = 8;
     static final int OPT_NO_NEW_PRIVS = 16;
+    static final int OPT_SECCOMP_DEFAULT = 32;
 
     private final long cloneFlags;
     private final int cgroupFd;
@@ -54,6 +58,9 @@ public final class SpawnRequest {
     private final String gidMap;
     private final int[] runAs;
     private final int options;
+    private final Long capabilities;
+    private final List<String> seccompAllow;
+    private final byte[] seccompFilter;
 
     private SpawnRequest(Builder b) {
         this.cloneFlags = b.cloneFlags;
@@ -71,6 +78,9 @@ public final class SpawnRequest {
         this.gidMap = b.gidMap;
         this.runAs = b.runAs;
         this.options = b.options;
+        this.capabilities = b.capabilities;
+        this.seccompAllow = List.copyOf(b.seccompAllow);
+        this.seccompFilter = b.seccompFilter;
     }
 
     public static Builder builder() {
@@ -119,6 +129,9 @@ public final class SpawnRequest {
         if (uidMap != null) e.str(TAG_UID_MAP, uidMap);
         if (gidMap != null) e.str(TAG_GID_MAP, gidMap);
         if (runAs != null) e.ints(TAG_RUN_AS, runAs);
+        if (capabilities != null) e.u64(TAG_CAPS, capabilities);
+        for (String name : seccompAllow) e.str(TAG_SECCOMP_ALLOW, name);
+        if (seccompFilter != null) e.raw(TAG_SECCOMP_FILTER, seccompFilter);
         return e.bytes();
     }
 
@@ -172,6 +185,11 @@ public final class SpawnRequest {
             }
         }
 
+        void raw(int tag, byte[] b) {
+            header(tag, b.length);
+            out.write(b, 0, b.length);
+        }
+
         void str(int tag, String s) {
             byte[] b = cString(s);
             header(tag, b.length);
@@ -222,6 +240,9 @@ public final class SpawnRequest {
         private String gidMap;
         private int[] runAs;
         private int options = OPT_PDEATHSIG | OPT_SETSID;
+        private Long capabilities;
+        private final List<String> seccompAllow = new ArrayList<>();
+        private byte[] seccompFilter;
 
         private Builder() {
         }
@@ -316,6 +337,34 @@ public final class SpawnRequest {
 
         public Builder noNewPrivileges(boolean on) {
             return option(OPT_NO_NEW_PRIVS, on);
+        }
+
+        /**
+         * Keeps only these capabilities (bit n = capability n, linux/capability.h) in the bounding,
+         * permitted and effective sets, with empty inheritable and ambient sets; without this call
+         * the child keeps what the caller has.
+         */
+        public Builder capabilities(long mask) {
+            this.capabilities = mask;
+            return this;
+        }
+
+        /** Installs the shim's default seccomp filter, without the named system calls' rules. */
+        public Builder seccompDefault(List<String> allow) {
+            seccompAllow.clear();
+            seccompAllow.addAll(allow);
+            seccompFilter = null;
+            return option(OPT_SECCOMP_DEFAULT, true);
+        }
+
+        /** Installs this classic BPF program (an array of {@code struct sock_filter}, native byte order). */
+        public Builder seccompFilter(byte[] program) {
+            if (program.length == 0 || program.length % 8 != 0 || program.length / 8 > 4096) {
+                throw new IllegalArgumentException("a seccomp program is 1 to 4096 instructions of 8 bytes, not " + program.length + " bytes");
+            }
+            seccompAllow.clear();
+            seccompFilter = program.clone();
+            return option(OPT_SECCOMP_DEFAULT, false);
         }
 
         private Builder option(int bit, boolean on) {

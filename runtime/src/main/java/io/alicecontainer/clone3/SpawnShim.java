@@ -23,6 +23,9 @@ public final class SpawnShim {
     /** The shim's one entry point. */
     public interface Api {
         int alice_spawn(@In byte[] request, long length, @Out int[] result);
+
+        /** The i-th system call the default seccomp profile restricts, null past the end. */
+        String alice_seccomp_name(int i);
     }
 
     private static final Api API;
@@ -50,6 +53,16 @@ public final class SpawnShim {
     /** Why the shim cannot be used, with what to do about it; null when it can. */
     public static String unavailabilityCause() {
         return UNAVAILABLE;
+    }
+
+    /** The system calls the shim's default seccomp profile restricts on this architecture. */
+    public static java.util.List<String> seccompProfileNames() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; ; i++) {
+            String n = api().alice_seccomp_name(i);
+            if (n == null) return out;
+            out.add(n);
+        }
     }
 
     static Api api() {

@@ -25,7 +25,9 @@ public enum SpawnStep {
     PARENT_CGROUP(18, "moving the child into the v1 cgroup"),
     PARENT_IDMAP(19, "writing the user namespace id map"),
     MEMORY(20, "allocating the request"),
-    RUN_AS(21, "switching to the mapped user (setresuid/setresgid)");
+    RUN_AS(21, "switching to the mapped user (setresuid/setresgid)"),
+    CAPS(22, "dropping capabilities (prctl(PR_CAPBSET_DROP)/capset)"),
+    SECCOMP(23, "installing the seccomp filter (prctl(PR_SET_SECCOMP))");
 
     private final int code;
     private final String phrase;

@@ -35,6 +35,22 @@ public final class MountPlan {
     /** Host directories shown read-only in the host view, where present; symlinks stay symlinks. */
     static final List<String> HOST_VIEW_DIRS = List.of("usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "etc", "opt");
     private static final List<String> DEVICES = List.of("null", "zero", "full", "random", "urandom", "tty");
+    /** runc's default maskedPaths: files get /dev/null over them, directories an empty read-only tmpfs. */
+    static final List<String> MASKED = List.of("/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
+            "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
+            "/sys/firmware", "/sys/devices/virtual/powercap");
+    /** runc's default readonlyPaths. */
+    static final List<String> READ_ONLY = List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
+
+    /**
+     * What the plan does beyond isolation: mask and make read-only the kernel's interfaces (also
+     * the cgroup filesystems and, where it is shown, {@code /sys}), and the size of the private
+     * {@code /tmp} and {@code /dev/shm} in bytes (0: tmpfs's default, half the RAM).
+     */
+    public record Protection(boolean maskKernelInterfaces, long tmpSizeBytes) {
+        /** Nothing masked, tmpfs's default size: the plan as it was before least privilege. */
+        public static final Protection NONE = new Protection(false, 0);
+    }
 
     private MountPlan() {
     }
@@ -54,12 +70,22 @@ public final class MountPlan {
      * container's limits.
      */
     public static List<MountOp> build(RootFs rootfs, String hostname, List<Bind> binds, Path javaHome, CgroupLayout cgroups) {
+        return build(rootfs, hostname, binds, javaHome, cgroups, Protection.NONE);
+    }
+
+    /** As above, with the kernel interfaces masked and /tmp limited as protection says. */
+    public static List<MountOp> build(RootFs rootfs, String hostname, List<Bind> binds, Path javaHome, CgroupLayout cgroups,
+                                      Protection protection) {
         List<MountOp> ops = new ArrayList<>();
         ops.add(MountOp.makeRootPrivate());
+        boolean protect = protection.maskKernelInterfaces();
         if (rootfs instanceof RootFs.HostRoot) {
             ops.add(MountOp.mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, null));
-            if (cgroups != null) cgroupFilesystems(ops, "", cgroups);
+            // The host's /sys, read-only with everything below it (our cgroup filesystems go on top).
+            if (protect && Files.isDirectory(Path.of("/sys"))) ops.add(MountOp.bindDirectory("/sys", "/sys", true));
+            if (cgroups != null) cgroupFilesystems(ops, "", cgroups, protect);
             for (Bind b : binds) ops.add(bind(b.source().toString(), b.target().toString(), b));
+            if (protect) kernelInterfaces(ops, "", "/dev/null");
             return ops;
         }
         ops.add(MountOp.mount("tmpfs", STAGE, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=4m"));
@@ -86,11 +112,13 @@ public final class MountPlan {
             if (Files.isRegularFile(etc.resolve("hostname"))) ops.add(MountOp.bindFile("/hostname", NEW + "/etc/hostname", true));
             if (Files.isRegularFile(etc.resolve("hosts"))) ops.add(MountOp.bindFile("/hosts", NEW + "/etc/hosts", true));
         }
-        ops.add(MountOp.mount("tmpfs", NEW + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777"));
+        String size = protection.tmpSizeBytes() > 0 ? ",size=" + protection.tmpSizeBytes() : "";
+        ops.add(MountOp.mount("tmpfs", NEW + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777" + size));
         ops.add(MountOp.mount("proc", NEW + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, null));
-        minimalDev(ops);
-        if (cgroups != null) cgroupFilesystems(ops, NEW, cgroups);
+        minimalDev(ops, size);
+        if (cgroups != null) cgroupFilesystems(ops, NEW, cgroups, protect);
         for (Bind b : binds) ops.add(bind(OLD + b.source(), NEW + b.target(), b));
+        if (protect) kernelInterfaces(ops, NEW, OLD + "/dev/null");
         if (hostView) ops.add(MountOp.mount(null, NEW, null, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, null));
         else ops.add(MountOp.mount(null, NEW, null, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, null));
         ops.add(MountOp.pivotRoot(NEW));
@@ -129,18 +157,42 @@ public final class MountPlan {
         return HOST_VIEW_DIRS.contains(top);
     }
 
-    private static void cgroupFilesystems(List<MountOp> ops, String root, CgroupLayout layout) {
+    /**
+     * Read-only when protected: the container reads its usage and limits there but can neither
+     * raise them, nor move itself, nor make groups (runc mounts them read-only too).
+     */
+    private static void cgroupFilesystems(List<MountOp> ops, String root, CgroupLayout layout, boolean readOnly) {
         long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+        long cgFlags = flags | (readOnly ? MS_RDONLY : 0);
         Path base = Path.of("/sys/fs/cgroup");
         boolean v2AtBase = base.equals(layout.v2Mount());
         if (!v2AtBase) ops.add(MountOp.mount("tmpfs", root + base, "tmpfs", flags, "mode=0755,size=64k"));
-        if (layout.v2Mount() != null) ops.add(MountOp.mount("cgroup2", root + layout.v2Mount(), "cgroup2", flags, null));
+        if (layout.v2Mount() != null) ops.add(MountOp.mount("cgroup2", root + layout.v2Mount(), "cgroup2", cgFlags, null));
         layout.v1Hierarchies().forEach((mountPoint, controllers) ->
-                ops.add(MountOp.mount("cgroup", root + mountPoint, "cgroup", flags, controllers)));
+                ops.add(MountOp.mount("cgroup", root + mountPoint, "cgroup", cgFlags, controllers)));
+        if (!v2AtBase && readOnly) ops.add(MountOp.mount(null, root + base, null, MS_REMOUNT | MS_RDONLY | flags, null));
+    }
+
+    /** runc's masked and read-only paths, where this kernel has them, below root. */
+    private static void kernelInterfaces(List<MountOp> ops, String root, String devNull) {
+        for (String p : READ_ONLY) {
+            Path host = Path.of(p);
+            if (Files.isDirectory(host)) ops.add(MountOp.bindDirectory(root + p, root + p, true));
+            else if (Files.exists(host)) ops.add(MountOp.bindFile(root + p, root + p, true));
+        }
+        for (String p : MASKED) {
+            Path host = Path.of(p);
+            if (p.startsWith("/sys/") && !root.isEmpty()) continue; // no /sys in the container's own root
+            if (Files.isDirectory(host)) {
+                ops.add(MountOp.mount("tmpfs", root + p, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0"));
+            } else if (Files.exists(host)) {
+                ops.add(MountOp.bindFile(devNull, root + p, true));
+            }
+        }
     }
 
     /** tmpfs /dev with the host's harmless devices bound in (works in user namespaces, unlike mknod). */
-    private static void minimalDev(List<MountOp> ops) {
+    private static void minimalDev(List<MountOp> ops, String size) {
         String dev = NEW + "/dev";
         ops.add(MountOp.mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k"));
         for (String d : DEVICES) {
@@ -150,6 +202,6 @@ public final class MountPlan {
         ops.add(MountOp.symlink("/proc/self/fd/0", dev + "/stdin"));
         ops.add(MountOp.symlink("/proc/self/fd/1", dev + "/stdout"));
         ops.add(MountOp.symlink("/proc/self/fd/2", dev + "/stderr"));
-        ops.add(MountOp.mount("tmpfs", dev + "/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777"));
+        ops.add(MountOp.mount("tmpfs", dev + "/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777" + size));
     }
 }

@@ -54,7 +54,7 @@ class SpawnRequestTests {
     private static List<Rec> decode(byte[] bytes) {
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder());
         assertThat(b.getInt()).as("magic").isEqualTo(MAGIC);
-        assertThat(b.getInt()).as("version").isEqualTo(1);
+        assertThat(b.getInt()).as("version").isEqualTo(2);
         List<Rec> out = new ArrayList<>();
         while (b.remaining() >= 8) {
             int tag = b.getInt();
@@ -100,7 +100,7 @@ class SpawnRequestTests {
     }
 
     @Test
-    @DisplayName("the header is magic ALSP and version 1 in native byte order")
+    @DisplayName("the header is magic ALSP and version 2 in native byte order")
     void shouldStartWithTheHeader() {
         // when
         byte[] bytes = SpawnRequest.builder().argv(List.of("/bin/true")).build().encode();
@@ -108,7 +108,7 @@ class SpawnRequestTests {
         // then
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder());
         assertThat(b.getInt(0)).isEqualTo(0x50534c41);
-        assertThat(b.getInt(4)).isEqualTo(1);
+        assertThat(b.getInt(4)).isEqualTo(2);
         assertThat(new String(bytes, 0, 4, StandardCharsets.US_ASCII))
                 .isEqualTo(ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? "ALSP" : "PSLA");
     }

@@ -1,0 +1,123 @@
+package io.alicecontainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.alicecontainer.namespace.Namespace;
+import io.alicecontainer.namespace.Namespaces;
+import io.alicecontainer.testing.RequiresRoot;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The escape list of issue 10, tried from inside a default container (each attempt refused) and
+ * from a privileged one (each attempt works, so that the probe itself is shown to be able to
+ * tell), by {@code escape_probe.py}. What works privileged is harmless: values are written back
+ * as they were, the disk is not read past a sector, the clock gets no new time.
+ */
+@RequiresRoot
+@DisplayName("Escapes from a container")
+class ContainerEscapeTests {
+    /** Refused by namespaces, not by privileges: they stay refused in a privileged container. */
+    static final List<String> NAMESPACED = List.of("host_network", "host_process");
+    /** Present only on kernels built with them (CONFIG_MAGIC_SYSRQ, CONFIG_TRANSPARENT_HUGEPAGE, CONFIG_MODULES). */
+    static final List<String> MAY_SKIP = List.of("sysrq_trigger", "sysfs_thp", "module_load");
+
+    @Test
+    @DisplayName("every attempt of the escape list is refused from a default container")
+    void defaultContainerRefusesEveryEscape() throws IOException {
+        String token = UUID.randomUUID().toString();
+        Map<String, String> outcomes = probe(ContainerConfig.builder().mountCgroups(true), token);
+
+        assertThat(outcomes.keySet()).hasSize(16);
+        outcomes.forEach((attempt, outcome) -> {
+            if (MAY_SKIP.contains(attempt) && outcome.startsWith("SKIPPED")) return;
+            assertThat(outcome).as("%s from a default container", attempt).startsWith("REFUSED");
+        });
+        assertThat(outcomes.get("remount_usr_rw")).isEqualTo("REFUSED EPERM");
+        assertThat(outcomes.get("sysctl_swappiness")).isEqualTo("REFUSED EROFS");
+        assertThat(outcomes.get("cgroup_own_limit")).isEqualTo("REFUSED EROFS");
+        assertThat(outcomes.get("cgroup_move")).isEqualTo("REFUSED EROFS");
+        assertThat(Path.of("/usr/alice-escape-" + token)).doesNotExist();
+    }
+
+    @Test
+    @DisplayName("the same attempts work from a privileged() container: the probe can tell")
+    void privilegedContainerAllowsThem() throws IOException {
+        String token = UUID.randomUUID().toString();
+        Path escaped = Path.of("/usr/alice-escape-" + token);
+        try {
+            Map<String, String> outcomes = probe(ContainerConfig.builder().mountCgroups(true).privileged(), token);
+
+            outcomes.forEach((attempt, outcome) -> {
+                if (MAY_SKIP.contains(attempt) && outcome.startsWith("SKIPPED")) return;
+                if (NAMESPACED.contains(attempt)) {
+                    assertThat(outcome).as("%s, privileged but namespaced", attempt).startsWith("REFUSED");
+                } else {
+                    assertThat(outcome).as("%s from a privileged container", attempt).startsWith("OK");
+                }
+            });
+            assertThat(escaped).as("the host file written through the remounted /usr").exists();
+        } finally {
+            Files.deleteIfExists(escaped);
+        }
+    }
+
+    @Test
+    @DisplayName("the host's network and processes are reachable once the net and pid namespaces are left out")
+    void namespacesAreWhatKeepsTheHostOut() throws IOException {
+        Namespaces shared = Namespaces.container().without(Namespace.NET).without(Namespace.PID);
+        Map<String, String> outcomes = probe(ContainerConfig.builder().namespaces(shared), UUID.randomUUID().toString());
+
+        assertThat(outcomes.get("host_network")).isEqualTo("OK");
+        assertThat(outcomes.get("host_process")).isEqualTo("OK");
+    }
+
+    /** Runs the probe in a container of config, with a listening socket and this JVM as the host's. */
+    static Map<String, String> probe(ContainerConfig.Builder config, String token) throws IOException {
+        String[] disk = rootDisk();
+        try (ServerSocket host = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             Container c = Container.create("escape-" + ProcessHandle.current().pid() + "-" + token.substring(0, 8), config.build())) {
+            ExecResult r = c.exec("python3", "-c", script(), token, Integer.toString(host.getLocalPort()),
+                    Long.toString(ProcessHandle.current().pid()), disk[0], disk[1]);
+            assertThat(r.exitCode()).as(r.toString() + "\n" + r.stderr()).isZero();
+            return parse(r.stdout());
+        }
+    }
+
+    static Map<String, String> parse(String stdout) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String line : stdout.lines().toList()) {
+            int sp = line.indexOf(' ');
+            out.put(line.substring(0, sp), line.substring(sp + 1));
+        }
+        assertThat(out.values()).as("probes that could not run").noneMatch(v -> v.startsWith("BROKEN"));
+        return out;
+    }
+
+    static String script() throws IOException {
+        try (InputStream in = ContainerEscapeTests.class.getResourceAsStream("/escape_probe.py")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Major and minor of the device the host's / lives on (e.g. 254 0 for /dev/vda). */
+    static String[] rootDisk() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            String[] f = line.split(" ");
+            if (f[4].equals("/")) return f[2].split(":");
+        }
+        throw new IllegalStateException("no / in /proc/self/mountinfo");
+    }
+}
