@@ -95,14 +95,27 @@ final class CgroupRoot {
                 if (layout.v2Controllers().contains(c)) wanted.add(c);
             }
         }
-        PlacementChoice.Decision decision = PlacementChoice.choose(PlacementFacts.detect(layout),
-                System.getProperty(PARENT_PROPERTY), wanted);
+        PlacementFacts facts = PlacementFacts.detect(layout);
+        PlacementChoice.Decision decision = PlacementChoice.choose(facts, System.getProperty(PARENT_PROPERTY), wanted);
+        Path base = null;
+        if (layout.mode() != CgroupMode.V1) {
+            try {
+                base = decision.placement().prepareV2(wanted);
+            } catch (CgroupException e) {
+                if (!(decision.placement() instanceof SystemdScopePlacement)) throw e;
+                // systemd did not give a scope: the cgroupfs drivers' way, and the log line says why.
+                PlacementChoice.Decision first = decision;
+                decision = PlacementChoice.choose(facts.withoutSystemdBus(), System.getProperty(PARENT_PROPERTY), wanted);
+                decision = new PlacementChoice.Decision(decision.placement(), decision.reason() + "; "
+                        + first.placement().name() + " failed: " + e.getMessage());
+                base = decision.placement().prepareV2(wanted);
+            }
+        }
         LOG.info(decision::toString);
         Placement placement = decision.placement();
         String owner = ownerName();
         Path v2Owner = null;
-        if (layout.mode() != CgroupMode.V1) {
-            Path base = placement.prepareV2(wanted);
+        if (base != null) {
             sweep(base);
             v2Owner = base.resolve(owner);
             V2Subtree.ensureDir(v2Owner);
@@ -110,10 +123,10 @@ final class CgroupRoot {
         }
         Map<String, Path> v1Owner = new LinkedHashMap<>();
         for (String c : v1ControllersFor(layout)) {
-            Path base = placement.v1Base(c);
-            ensureDir(base);
-            sweep(base);
-            Path dir = base.resolve(owner);
+            Path v1Base = placement.v1Base(c);
+            ensureDir(v1Base);
+            sweep(v1Base);
+            Path dir = v1Base.resolve(owner);
             ensureDir(dir);
             v1Owner.put(c, dir);
         }
@@ -206,5 +219,6 @@ final class CgroupRoot {
                 LOG.warning("could not remove " + p + " at exit: " + e.getMessage());
             }
         }
+        placement.placement().release();
     }
 }

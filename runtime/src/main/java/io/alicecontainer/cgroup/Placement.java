@@ -20,4 +20,8 @@ interface Placement {
 
     /** The directory below which this JVM's owner group goes in a v1 controller's hierarchy. */
     Path v1Base(String controller);
+
+    /** At the JVM's exit, after its groups are gone: gives back what the placement holds (a systemd scope). */
+    default void release() {
+    }
 }

@@ -57,12 +57,18 @@ final class PlacementChoice {
             return new Decision(new LeafMovePlacement(l, own), "the JVM is the only process of its cgroup " + own
                     + ": it moves into " + own.resolve(LeafMovePlacement.LEAF) + " so that that cgroup's limits keep covering the containers");
         }
+        if (f.systemd() && f.systemdBus() && f.euid() == 0) {
+            SystemdScopePlacement scope = new SystemdScopePlacement(l, CgroupRoot.ownerName());
+            return new Decision(scope, "the JVM's cgroup " + own + " holds " + f.otherProcs().size() + " other processes and "
+                    + "systemd runs the host: a transient scope " + scope.unit() + " with Delegate=yes, as runc's and podman's "
+                    + "systemd driver ask for");
+        }
         PlacementFacts.Ancestor target = cgroupfsTarget(f, wanted);
         if (target != null) {
             String where = target.realRoot() ? "at the hierarchy's root" : "in " + target.dir() + ", the nearest ancestor that passes the controllers down";
             return new Decision(new CgroupfsPlacement(l, target.dir()), "the JVM's cgroup " + own + " holds "
                     + f.otherProcs().size() + " other processes (cgroup v2 forbids controllers below it): a group of ours " + where
-                    + (f.systemd() ? ", as the cgroupfs drivers of docker and runc do on a systemd host" : ""));
+                    + (f.systemd() ? ", as the cgroupfs drivers of docker and runc do on a systemd host (no systemd bus to ask)" : ""));
         }
         throw new CgroupException(unplaceable(f));
     }

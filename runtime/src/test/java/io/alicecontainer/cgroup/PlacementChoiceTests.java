@@ -41,6 +41,7 @@ class PlacementChoiceTests {
         String mountinfo = V2_MOUNTINFO;
         String selfCgroup;
         boolean systemd;
+        boolean systemdBus;
         int euid;
         Predicate<Path> writable = p -> true;
 
@@ -56,7 +57,7 @@ class PlacementChoiceTests {
         PlacementChoice.Decision choose(String parent) {
             Function<Path, Optional<String>> read = p -> Optional.ofNullable(files.get(p.toString()));
             CgroupLayout layout = CgroupLayout.parse(mountinfo, selfCgroup, read);
-            PlacementFacts facts = PlacementFacts.read(layout, mountinfo, SELF, euid, systemd, read, writable);
+            PlacementFacts facts = PlacementFacts.read(layout, mountinfo, SELF, euid, systemd, systemdBus, read, writable);
             return PlacementChoice.choose(facts, parent, layout.mode() == CgroupMode.V2
                     ? layout.v2Controllers().stream().filter(WANTED::contains).collect(java.util.stream.Collectors.toSet()) : Set.of());
         }
@@ -122,7 +123,31 @@ class PlacementChoiceTests {
     }
 
     @Test
-    @DisplayName("a shared service cgroup on a systemd host: a group of ours at the hierarchy's root, as docker's cgroupfs driver")
+    @DisplayName("a shared service cgroup where systemd answers: a transient scope with Delegate=yes, as runc's systemd driver")
+    void sharedServiceWithSystemdBusGetsAScope() {
+        Host h = service();
+        h.systemd = true;
+        h.systemdBus = true;
+
+        PlacementChoice.Decision d = h.choose(null);
+
+        assertThat(d.placement()).isInstanceOf(SystemdScopePlacement.class);
+        assertThat(((SystemdScopePlacement) d.placement()).unit()).matches("alice-jvm-\\d+-\\d+\\.scope");
+        assertThat(d.reason()).contains("holds 2 other processes", "Delegate=yes");
+    }
+
+    @Test
+    @DisplayName("the scope is asked for as systemd-run --scope -p Delegate=yes asks: StartTransientUnit with the holder's pid")
+    void startTransientUnitArguments() {
+        assertThat(SystemdScopePlacement.startTransientUnit("alice-jvm-1-2.scope", 77)).containsExactly(
+                "call", "org.freedesktop.systemd1", "/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager",
+                "StartTransientUnit", "ssa(sv)a(sa(sv))", "alice-jvm-1-2.scope", "fail", "4",
+                "PIDs", "au", "1", "77", "Delegate", "b", "true", "CollectMode", "s", "inactive-or-failed",
+                "Description", "s", "ALICE-Container: containers of a test JVM", "0");
+    }
+
+    @Test
+    @DisplayName("a shared service cgroup on a systemd host that cannot be asked: a group of ours at the hierarchy's root, as docker's cgroupfs driver")
     void sharedServiceOnSystemdGoesToTheRoot() {
         Host h = service();
         h.systemd = true;
@@ -204,6 +229,7 @@ class PlacementChoiceTests {
         Host h = new Host("0::/user.slice/user-1000.slice/session-3.scope\n");
         h.euid = 1000;
         h.systemd = true;
+        h.systemdBus = true;
         h.writable = p -> false;
         h.file("/sys/fs/cgroup/user.slice/user-1000.slice/session-3.scope/cgroup.controllers", CONTROLLERS)
                 .file("/sys/fs/cgroup/user.slice/user-1000.slice/session-3.scope/cgroup.type", "domain\n")
