@@ -13,6 +13,19 @@
 #   delegated  the test JVM in a leaf cgroup (/ci.slice/job, like a CI job under systemd), the
 #              containers in a delegated subtree (-Dalice.cgroup.parent=/ci.slice/alice): the v2
 #              suite again.
+# Then the extension and the samples (a small subset, EXT_SELECT below: the guest is slow) in the
+# cgroup placements users run in, each pass checking the placement driver it logged:
+#   ext-root     the JVM in the root cgroup (bare VMs, CI machines without systemd): nested;
+#   ext-service  the JVM in /system.slice/runner.service beside another process, as a CI job or
+#                a Jenkins agent under systemd (no systemd answers in the guest): cgroupfs, in the
+#                nearest ancestor that passes the controllers down;
+#   ext-nsroot   the JVM at the root of a cgroup namespace of its own (unshare -C, cgroup2 mounted
+#                anew) beside another process, as in a privileged Docker container or a Kubernetes
+#                privileged pod: leaf-move (the namespace's processes into init/);
+#   ext-systemd  a real systemd (the host's /lib/systemd/systemd, in pid, cgroup and mount
+#                namespaces of its own, as a container manager starts it), the JVM in a service
+#                beside another process (systemd-run): systemd-scope (StartTransientUnit with
+#                Delegate=yes over systemd's private socket). Last: /run/systemd stays behind.
 # Run it as root after a build (`mvn verify`, or `mvn -DskipTests install`); it compiles what is
 # missing itself (`mvn -pl runtime test-compile`, a no-op when the build is up to date).
 #
@@ -29,6 +42,8 @@
 #                            (then there is no delegated pass), e.g. "-c io.alicecontainer.v2.V2IoTests"
 #                            or "-m io.alicecontainer.v2.V2CpuTests#cpuMaxThrottles"
 #   ALICE_V2_LANE_DELEGATED  0: no delegated pass
+#   ALICE_V2_LANE_PLACEMENTS 0: no extension passes (ext-*)
+#   ALICE_V2_LANE_ROOT       0: no root pass (with ALICE_V2_LANE_DELEGATED=0: the ext-* passes only)
 #   ALICE_V2_LANE_WORK       work directory shared with the guest (default runtime/target/v2-lane;
 #                            emptied first; keeps each pass's log and JUnit XML reports)
 #   ALICE_V2_LANE_JAVA_OPTS  options of the guest's test JVMs (default: C1 only, serial GC)
@@ -50,7 +65,7 @@ for arg in "$@"; do
   esac
 done
 
-TIMEOUT=${ALICE_V2_LANE_TIMEOUT:-420}
+TIMEOUT=${ALICE_V2_LANE_TIMEOUT:-600}
 WORK=${ALICE_V2_LANE_WORK:-$ROOT/runtime/target/v2-lane}
 JAVA_OPTS=${ALICE_V2_LANE_JAVA_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}
 VM=$ROOT/ci/cgroup-v2-vm/v2vm.sh
@@ -86,6 +101,20 @@ ROOT_SELECT=(
   '--exclude-methodname=io\.alicecontainer\.ContainerLifecycleTests#pauseAndResume'
 )
 
+# The extension's own suites and the samples in each placement, a subset as an isolated test costs
+# ~10 s in the guest: in the root cgroup the smoke test (an isolated pass and fail, pid 1 in its
+# namespace) and the samples' namespace checks; in every placement a memory limit that must
+# OOM-kill (the controllers really are enabled where the containers went) and one sample.
+EXT_SELECT_ROOT=(
+  -c io.alicecontainer.junit.IsolationSmokeTests
+  -m 'io.alicecontainer.junit.IsolationResourcesTests#oomKill'
+  -c io.alicecontainer.samples.NamespaceIsolationTests
+)
+EXT_SELECT=(
+  -m 'io.alicecontainer.junit.IsolationResourcesTests#oomKill'
+  -m 'io.alicecontainer.samples.NamespaceIsolationTests#ownPidNamespace'
+)
+
 log() { echo "v2 lane: $*"; }
 die() { echo "v2 lane: error: $*" >&2; exit 2; }
 started=$(date +%s)
@@ -104,6 +133,14 @@ mvn_quiet() {   # Maven's output only when it fails
   mvn -B -ntp -q "$@" > "$WORK/mvn.log" 2>&1 || { cat "$WORK/mvn.log"; die "mvn $* failed"; }
 }
 mvn_quiet -pl runtime "${mvn_goals[@]}"
+placements=${ALICE_V2_LANE_PLACEMENTS:-1}
+[ -n "${ALICE_V2_LANE_SELECT:-}" ] && placements=0
+if [ "$placements" != 0 ]; then
+  log "compiling the extension and the samples if needed"
+  ext_goals=(dependency:build-classpath -Dmdep.outputFile=target/v2-lane.classpath -Dmdep.includeScope=test)
+  [ $build -eq 1 ] && ext_goals=(test-compile "${ext_goals[@]}")
+  mvn_quiet -pl extension,sample-tests -am "${ext_goals[@]}"
+fi
 [ -d runtime/target/test-classes/io/alicecontainer/v2 ] || die "runtime/target/test-classes has no v2 tests: build first"
 ls runtime/target/classes/io/alicecontainer/native/linux-*/* >/dev/null 2>&1 || die "the spawn shim is not built: build first"
 
@@ -122,6 +159,18 @@ command cp -a "$ROOT/runtime/target/test-classes" "$WORK/test-classes"
 cp="$WORK/test-classes:$WORK/classes"
 cp+=":$(tr ':' '\n' < "$WORK/deps.classpath" | grep -vE '/(org/junit|org/opentest4j|org/apiguardian)/' | paste -sd: -)"
 cp+=":$launcher"
+ext_cp=''
+if [ "$placements" != 0 ]; then
+  command cp -a "$ROOT/extension/target/classes" "$WORK/ext-classes"
+  command cp -a "$ROOT/extension/target/test-classes" "$WORK/ext-test-classes"
+  command cp -a "$ROOT/sample-tests/target/test-classes" "$WORK/sample-test-classes"
+  ext_cp="$WORK/sample-test-classes:$WORK/ext-test-classes:$WORK/ext-classes:$WORK/classes"
+  # The modules' own output is the copies above; JUnit comes with the launcher.
+  ext_cp+=":$(cat extension/target/v2-lane.classpath sample-tests/target/v2-lane.classpath | tr ':' '\n' \
+    | grep -vE '/org/junit/(jupiter|vintage)/|/org/junit/platform/junit-platform-(commons|engine|launcher|console|reporting|suite)|/(org/opentest4j|org/apiguardian)/|/target/(test-)?classes$' \
+    | awk '!seen[$0]++' | paste -sd: -)"
+  ext_cp+=":$launcher"
+fi
 
 java=${JAVA_HOME:+$JAVA_HOME/bin/java}
 java=$(readlink -f "${java:-$(command -v java)}") || die "no java"
@@ -134,6 +183,10 @@ if [ -n "${ALICE_V2_LANE_SELECT:-}" ]; then
 elif [ "${ALICE_V2_LANE_DELEGATED:-1}" != 0 ]; then
   passes+=(delegated)
 fi
+[ "$placements" != 0 ] && passes+=(ext-root ext-service ext-nsroot ext-systemd)
+[ "${ALICE_V2_LANE_ROOT:-1}" = 0 ] && [ -z "${ALICE_V2_LANE_SELECT:-}" ] && passes=("${passes[@]:1}")
+# The placement driver each extension pass must log ("cgroup placement: <driver> (why)").
+declare -A expected_placement=([ext-root]=nested [ext-service]=cgroupfs [ext-nsroot]=leaf-move [ext-systemd]=systemd-scope)
 props=()
 if [ $broken -eq 1 ]; then
   select+=(-c io.alicecontainer.v2.BrokenV2LimitCheck)
@@ -142,6 +195,24 @@ if [ $broken -eq 1 ]; then
 fi
 
 q() { [ $# -eq 0 ] || printf '%q ' "$@"; }   # words for the guest's /bin/sh (plain or \-escaped)
+# The guest's launch function, in a file of its own: cmd.sh and the shell inside a new cgroup
+# namespace (pass ext-nsroot) both source it.
+cat > "$WORK/launch.sh" <<GUEST
+# Written by ci/v2-lane.sh: sourced by the guest's scripts.
+RT_CP=$(q "$cp")
+EXT_CP=$(q "$ext_cp")
+launch() {   # launch PASS JVM_OPTION [SELECTORS...]: one test JVM; output in PASS.log, status in PASS.status
+  pass=\$1 opt=\$2
+  shift 2
+  {
+    $(q "$java") $JAVA_OPTS $(q "${props[@]}")\${opt:+"\$opt"} -cp "\${LAUNCH_CP:-\$RT_CP}" \\
+      org.junit.platform.console.ConsoleLauncher execute --disable-banner --disable-ansi-colors \\
+      --details=tree --include-engine=junit-jupiter --fail-if-no-tests --reports-dir="reports/\$pass" \\
+      --config=junit.jupiter.execution.timeout.default=150s "\$@"
+    echo \$? > "\$pass.status"
+  } 2>&1 | tee "\$pass.log"
+}
+GUEST
 {
   cat <<GUEST
 #!/bin/sh
@@ -153,21 +224,15 @@ uname -r > kernel.txt
 cat /sys/fs/cgroup/cgroup.controllers > controllers.txt
 export CI=true ALICE_V2_LANE=true
 
-launch() {   # launch PASS JVM_OPTION [SELECTORS...]: one test JVM; output in PASS.log, status in PASS.status
-  pass=\$1 opt=\$2
-  shift 2
-  {
-    $(q "$java") $JAVA_OPTS $(q "${props[@]}")\${opt:+"\$opt"} -cp $(q "$cp")\\
-      org.junit.platform.console.ConsoleLauncher execute --disable-banner --disable-ansi-colors \\
-      --details=tree --include-engine=junit-jupiter --fail-if-no-tests --reports-dir="reports/\$pass" \\
-      --config=junit.jupiter.execution.timeout.default=150s "\$@"
-    echo \$? > "\$pass.status"
-  } 2>&1 | tee "\$pass.log"
-}
+. ./launch.sh
 
+GUEST
+  if [[ " ${passes[*]} " == *" root "* ]]; then
+    cat <<GUEST
 echo "v2 lane: pass 'root': the test JVM in the root cgroup"
 launch root '' $(q "${select[@]}")
 GUEST
+  fi
   if [[ " ${passes[*]} " == *" delegated "* ]]; then
     cat <<GUEST
 
@@ -181,6 +246,64 @@ echo "+cpu +memory +pids +io" > /sys/fs/cgroup/ci.slice/cgroup.subtree_control
   echo 0 > /sys/fs/cgroup/ci.slice/job/cgroup.procs || exit 1
   launch delegated -Dalice.cgroup.parent=/ci.slice/alice $(q "${V2_SUITE[@]}")
 )
+GUEST
+  fi
+  if [[ " ${passes[*]} " == *" ext-root "* ]]; then
+    cat <<GUEST
+
+# The extension and the samples where users run them (see the header). Each pass's JVM logs the
+# placement it chose; the host checks it.
+echo "v2 lane: pass 'ext-root': the extension and samples, the test JVM in the root cgroup"
+LAUNCH_CP=\$EXT_CP launch ext-root '' $(q "${EXT_SELECT_ROOT[@]}")
+
+echo "v2 lane: pass 'ext-service': the test JVM in /system.slice/runner.service beside another process"
+mkdir -p /sys/fs/cgroup/system.slice/runner.service
+echo "+cpu +memory +pids +io" > /sys/fs/cgroup/system.slice/cgroup.subtree_control
+sleep 3600 &
+other=\$!
+echo \$other > /sys/fs/cgroup/system.slice/runner.service/cgroup.procs
+(
+  echo 0 > /sys/fs/cgroup/system.slice/runner.service/cgroup.procs || exit 1
+  LAUNCH_CP=\$EXT_CP launch ext-service '' $(q "${EXT_SELECT[@]}")
+)
+kill \$other
+
+echo "v2 lane: pass 'ext-nsroot': the test JVM at the root of a cgroup namespace beside another process"
+mkdir -p /sys/fs/cgroup/pod
+sleep 3600 &
+other=\$!
+echo \$other > /sys/fs/cgroup/pod/cgroup.procs
+cat > nsroot.sh <<'NSROOT'
+# In a new cgroup and mount namespace, as a privileged container sees it: cgroup2 mounted anew
+# shows the namespace's root (/pod) as /sys/fs/cgroup, read-write.
+mount -t cgroup2 cgroup2 /sys/fs/cgroup || exit 1
+echo "v2 lane: in the namespace: /proc/self/cgroup \$(cat /proc/self/cgroup), processes \$(cat /sys/fs/cgroup/cgroup.procs | wc -l)"
+. ./launch.sh
+LAUNCH_CP=\$EXT_CP launch ext-nsroot '' "\$@"
+NSROOT
+(
+  echo 0 > /sys/fs/cgroup/pod/cgroup.procs || exit 1
+  unshare --cgroup --mount /bin/sh nsroot.sh $(q "${EXT_SELECT[@]}")
+)
+kill \$other
+
+echo "v2 lane: pass 'ext-systemd': systemd in namespaces of its own, the test JVM in a service beside another process"
+mkdir -p /sys/fs/cgroup/machine
+cat > systemd.sh <<'SYSTEMD'
+mount -t cgroup2 cgroup2 /sys/fs/cgroup || exit 1
+mount -t proc proc /proc || exit 1
+exec env container=alice-v2-lane /lib/systemd/systemd --unit=basic.target --show-status=no
+SYSTEMD
+(
+  echo 0 > /sys/fs/cgroup/machine/cgroup.procs || exit 1
+  exec unshare --pid --fork --cgroup --mount /bin/sh systemd.sh
+) > systemd.log 2>&1 &
+i=0
+while [ ! -S /run/systemd/private ] && [ \$i -lt 240 ]; do sleep 0.5; i=\$((i + 1)); done
+echo "v2 lane: systemd answers after \$((i / 2)) s: \$(systemctl is-system-running 2>&1)"
+systemd-run --unit=runner --quiet --pipe --wait -p WorkingDirectory="\$PWD" --setenv=CI=true --setenv=ALICE_V2_LANE=true \\
+  /bin/sh -c '. ./launch.sh; sleep 3600 & LAUNCH_CP=\$EXT_CP launch ext-systemd "" "\$@"' sh $(q "${EXT_SELECT[@]}") \\
+  || echo "v2 lane: systemd-run failed: \$(tail -5 systemd.log)"
 GUEST
   fi
   cat <<GUEST
@@ -218,6 +341,15 @@ for pass in "${passes[@]}"; do
     continue
   fi
   log "pass '$pass': $ran ran, $passed passed, $failed failed ($found found, $skipped skipped, $aborted aborted)"
+  if [ -n "${expected_placement[$pass]:-}" ]; then
+    chosen=$(grep -o 'cgroup placement: [a-z-]*' "$WORK/$pass.log" | sort -u | paste -sd, -)
+    if [ "$chosen" = "cgroup placement: ${expected_placement[$pass]}" ]; then
+      log "pass '$pass': $chosen, as expected"
+    else
+      log "pass '$pass': expected cgroup placement: ${expected_placement[$pass]}, the log says: ${chosen:-nothing}"
+      ok=0
+    fi
+  fi
   [ "$failed" = 0 ] && [ "$skipped" = 0 ] && [ "$aborted" = 0 ] && [ "$ran" = "$found" ] && [ "$passed" = "$ran" ] \
     && [ "$cfailed" = 0 ] && [ "$ran" -gt 0 ] || ok=0
   t_found=$((t_found + found)) t_ran=$((t_ran + ran)) t_passed=$((t_passed + passed))

@@ -51,7 +51,7 @@ final class ForkedRun {
                 .outputLimit(256 * 1024);
         if (s.rootfs() != null) b.rootfs(RootFs.directory(s.rootfs()));
         b.bind(Bind.writable(cwd));
-        for (Bind bind : ChildJvm.binds(java, childOptions, cwd, s.rootfs() == null)) b.bind(bind);
+        for (Bind bind : ChildJvm.binds(java, childOptions, cwd, s.rootfs() == null, ctx.getRequiredTestClass())) b.bind(bind);
         if (s.cpuPercent() != null) b.cpuPercent(s.cpuPercent());
         if (s.memoryBytes() != null) b.memoryMax(s.memoryBytes());
         if (s.pids() != null) b.pidsMax(s.pids());
@@ -97,7 +97,7 @@ final class ForkedRun {
              DynamicScheduler scheduler = s.scheduler().config() == null ? null
                      : DynamicScheduler.create(container.cgroup(), s.scheduler().config(),
                              s.cpuPercent() * ContainerConfig.CPU_PERIOD_US / 100).start()) {
-            Command command = Command.builder(ChildJvm.command(java, options))
+            Command command = Command.builder(ChildJvm.command(java, options, ctx.getRequiredTestClass()))
                     .passFd(toChild[0])
                     .passFd(fromChild[1])
                     .passFd(sandbox.childRequestFd())

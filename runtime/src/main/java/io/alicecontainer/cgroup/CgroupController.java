@@ -103,6 +103,14 @@ public final class CgroupController implements AutoCloseable {
         return CgroupUsage.read(v2, v2For.apply("memory"), v2For.apply("cpu"), v2For.apply("pids"), v2For.apply("io"), v1);
     }
 
+    /**
+     * Where this JVM's containers live and why, as logged once when the first one was made:
+     * e.g. {@code cgroup placement: leaf-move (the JVM is at the root of a cgroup namespace ...)}.
+     */
+    public static String placement() {
+        return CgroupRoot.get().placement.toString();
+    }
+
     /** The host's layout, detected once (v2, v1 or hybrid). */
     public static CgroupLayout layout() {
         return CgroupLayout.detect();

@@ -16,16 +16,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Where this JVM's containers live: {@code <own cgroup>/alice/jvm-<pid>-<starttime>/<name>} in
- * every hierarchy in use, so that the limits and accounting of whoever started the JVM still
- * cover them. The {@code jvm-} level names its owner: a group whose owner is gone was left by a
- * crashed run and is swept when the next JVM starts using cgroups; a live owner's is never
- * touched. A shutdown hook removes this JVM's group and whatever it still holds.
- *
- * <p>The parent is {@code alice} below the JVM's own cgroup, or the value of the system property
- * {@value #PARENT_PROPERTY}: a relative path is taken below the JVM's own cgroup, an absolute one
- * from the root of each hierarchy (for a delegated subtree on pure cgroup v2, where the
- * no-internal-processes rule forbids enabling controllers below a cgroup that holds processes).
+ * Where this JVM's containers live: {@code <placement>/jvm-<pid>-<starttime>/<name>} in every
+ * hierarchy in use. The placement ({@link Placement}, chosen by {@link PlacementChoice} and logged
+ * once) is {@code alice} below the JVM's own cgroup where possible, so that the limits and
+ * accounting of whoever started the JVM still cover them; the system property
+ * {@value #PARENT_PROPERTY} names one explicitly. The {@code jvm-} level names its owner: a group
+ * whose owner is gone was left by a crashed run and is swept when the next JVM starts using
+ * cgroups; a live owner's is never touched. A shutdown hook removes this JVM's group and whatever
+ * it still holds.
  */
 final class CgroupRoot {
     static final String PARENT_PROPERTY = "alice.cgroup.parent";
@@ -40,13 +38,17 @@ final class CgroupRoot {
     /** Per v1 controller the owner group in its hierarchy (v1, hybrid). */
     final Map<String, Path> v1Owner;
     final Set<String> v2Enabled;
+    /** Which placement driver was chosen, and why. */
+    final PlacementChoice.Decision placement;
     final Set<CgroupController> live = ConcurrentHashMap.newKeySet();
 
-    private CgroupRoot(CgroupLayout layout, Path v2Owner, Map<String, Path> v1Owner, Set<String> v2Enabled) {
+    private CgroupRoot(CgroupLayout layout, Path v2Owner, Map<String, Path> v1Owner, Set<String> v2Enabled,
+                       PlacementChoice.Decision placement) {
         this.layout = layout;
         this.v2Owner = v2Owner;
         this.v1Owner = v1Owner;
         this.v2Enabled = v2Enabled;
+        this.placement = placement;
     }
 
     static CgroupRoot get() {
@@ -87,42 +89,50 @@ final class CgroupRoot {
     }
 
     private static CgroupRoot open(CgroupLayout layout) {
-        String parent = System.getProperty(PARENT_PROPERTY, "alice");
+        Set<String> wanted = new LinkedHashSet<>();
+        if (layout.mode() == CgroupMode.V2) {
+            for (String c : V2_CONTROLLERS) {
+                if (layout.v2Controllers().contains(c)) wanted.add(c);
+            }
+        }
+        PlacementFacts facts = PlacementFacts.detect(layout);
+        PlacementChoice.Decision decision = PlacementChoice.choose(facts, System.getProperty(PARENT_PROPERTY), wanted);
+        Path base = null;
+        if (layout.mode() != CgroupMode.V1) {
+            try {
+                base = decision.placement().prepareV2(wanted);
+            } catch (CgroupException e) {
+                if (!(decision.placement() instanceof SystemdScopePlacement)) throw e;
+                // systemd did not give a scope: the cgroupfs drivers' way, and the log line says why.
+                PlacementChoice.Decision first = decision;
+                decision = PlacementChoice.choose(facts.withoutSystemdBus(), System.getProperty(PARENT_PROPERTY), wanted);
+                decision = new PlacementChoice.Decision(decision.placement(), decision.reason() + "; "
+                        + first.placement().name() + " failed: " + e.getMessage());
+                base = decision.placement().prepareV2(wanted);
+            }
+        }
+        LOG.info(decision::toString);
+        Placement placement = decision.placement();
         String owner = ownerName();
         Path v2Owner = null;
-        Set<String> enabled = new LinkedHashSet<>();
-        if (layout.mode() != CgroupMode.V1) {
-            Path base = base(layout.v2Mount(), layout.v2Own(), parent);
-            if (layout.mode() == CgroupMode.V2) enabled.addAll(enableV2Controllers(layout, base, parent));
-            ensureDir(base);
+        if (base != null) {
             sweep(base);
             v2Owner = base.resolve(owner);
-            ensureDir(v2Owner);
-            if (!enabled.isEmpty()) enableIn(v2Owner, enabled);
+            V2Subtree.ensureDir(v2Owner);
+            if (!wanted.isEmpty()) V2Subtree.enable(v2Owner, wanted);
         }
         Map<String, Path> v1Owner = new LinkedHashMap<>();
         for (String c : v1ControllersFor(layout)) {
-            v1Owner.put(c, ownerIn(layout, c, parent, owner));
+            Path v1Base = placement.v1Base(c);
+            ensureDir(v1Base);
+            sweep(v1Base);
+            Path dir = v1Base.resolve(owner);
+            ensureDir(dir);
+            v1Owner.put(c, dir);
         }
-        CgroupRoot root = new CgroupRoot(layout, v2Owner, v1Owner, enabled);
+        CgroupRoot root = new CgroupRoot(layout, v2Owner, v1Owner, wanted, decision);
         Runtime.getRuntime().addShutdownHook(new Thread(root::shutdown, "alice-cgroup-cleanup"));
         return root;
-    }
-
-    private static Path ownerIn(CgroupLayout layout, String controller, String parent, String owner) {
-        Path base = base(layout.v1Mounts().get(controller), layout.v1Own().get(controller), parent);
-        ensureDir(base);
-        sweep(base);
-        Path dir = base.resolve(owner);
-        ensureDir(dir);
-        return dir;
-    }
-
-    private static Path base(Path mount, Path own, String parent) {
-        for (String part : parent.split("/")) {
-            if (!part.isEmpty()) CgroupNames.validate(part);
-        }
-        return parent.startsWith("/") ? mount.resolve(parent.substring(1)) : own.resolve(parent);
     }
 
     /** jvm-<pid>-<starttime>: unique for the life of the machine. */
@@ -140,42 +150,6 @@ final class CgroupRoot {
         } catch (IOException | RuntimeException e) {
             return -1;
         }
-    }
-
-    /**
-     * cgroup v2: controllers must be enabled in every ancestor's subtree_control. Enabling them
-     * below a non-root cgroup that holds processes fails with EBUSY (no internal processes).
-     */
-    private static Set<String> enableV2Controllers(CgroupLayout layout, Path base, String parent) {
-        Set<String> want = new LinkedHashSet<>();
-        for (String c : V2_CONTROLLERS) {
-            if (layout.v2Controllers().contains(c)) want.add(c);
-        }
-        if (want.isEmpty()) return want;
-        if (!parent.startsWith("/")) {
-            try {
-                enableIn(layout.v2Own(), want);
-            } catch (CgroupException e) {
-                throw new CgroupException("cannot enable the " + want + " controllers below " + layout.v2Own()
-                        + ", the JVM's own cgroup: cgroup v2 forbids it while that cgroup holds processes "
-                        + "(no-internal-processes rule). Run the JVM in a leaf of a delegated subtree and set -D"
-                        + PARENT_PROPERTY + "=/<path of a cgroup you may use, relative to " + layout.v2Mount()
-                        + ">, or start it in the root cgroup. Cause: " + e.getMessage(), e);
-            }
-        }
-        ensureDir(base);
-        enableIn(base, want);
-        return want;
-    }
-
-    private static void enableIn(Path dir, Set<String> controllers) {
-        String current = CgroupFs.read(dir.resolve(CgroupFiles.SUBTREE_CONTROL));
-        Set<String> have = new LinkedHashSet<>(List.of(current.trim().split("\\s+")));
-        StringBuilder add = new StringBuilder();
-        for (String c : controllers) {
-            if (!have.contains(c)) add.append(add.length() == 0 ? "" : " ").append('+').append(c);
-        }
-        if (add.length() > 0) CgroupFs.write(dir.resolve(CgroupFiles.SUBTREE_CONTROL), add.toString());
     }
 
     private static void ensureDir(Path dir) {
@@ -245,5 +219,6 @@ final class CgroupRoot {
                 LOG.warning("could not remove " + p + " at exit: " + e.getMessage());
             }
         }
+        placement.placement().release();
     }
 }

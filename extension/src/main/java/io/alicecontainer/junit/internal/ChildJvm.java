@@ -3,27 +3,19 @@ package io.alicecontainer.junit.internal;
 import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Enumeration;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.TreeSet;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
-import java.util.jar.Manifest;
 
 import io.alicecontainer.rootfs.Bind;
 import io.alicecontainer.rootfs.MountPlan;
 
 /**
  * The child JVM a test runs in: the same {@code java}, the options this JVM was started with
- * (agents such as JaCoCo included, debuggers not), the same classpath with Surefire's
- * manifest-only booter jar expanded, and the host paths the container must show for all that.
+ * (agents such as JaCoCo included, debuggers not), the class path the test was really loaded
+ * from ({@link TestClassPath}), and the host paths the container must show for all that.
  */
 public final class ChildJvm {
     /** Extra options for the child, split on whitespace. */
@@ -35,14 +27,14 @@ public final class ChildJvm {
     }
 
     /** The command: java, options, -cp, the agent main class and its two channel paths. */
-    public static List<String> command(String java, List<String> extraOptions) {
+    public static List<String> command(String java, List<String> extraOptions, Class<?> testClass) {
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
         cmd.addAll(inheritedOptions());
         cmd.addAll(extraOptions);
         cmd.add("-D" + ForkedTestAgent.CHILD_PROPERTY + "=true");
         cmd.add("-cp");
-        cmd.add(String.join(File.pathSeparator, classpath().stream().map(Path::toString).toList()));
+        cmd.add(String.join(File.pathSeparator, classpath(testClass).stream().map(Path::toString).toList()));
         cmd.add(ForkedTestAgent.class.getName());
         cmd.add("/proc/self/fd/3");
         cmd.add("/proc/self/fd/4");
@@ -64,39 +56,9 @@ public final class ChildJvm {
         return out;
     }
 
-    /** java.class.path, with manifest-only jars (Surefire's booter) replaced by their Class-Path. */
-    public static List<Path> classpath() {
-        Set<Path> out = new LinkedHashSet<>();
-        for (String e : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
-            if (e.isEmpty()) continue;
-            Path p = Path.of(e).toAbsolutePath().normalize();
-            List<Path> expanded = manifestOnlyClassPath(p);
-            if (expanded == null) out.add(p); else out.addAll(expanded);
-        }
-        return new ArrayList<>(out);
-    }
-
-    /** The Class-Path of a jar holding nothing but its manifest, else null. */
-    static List<Path> manifestOnlyClassPath(Path jar) {
-        if (!Files.isRegularFile(jar) || !jar.toString().endsWith(".jar")) return null;
-        try (JarFile jf = new JarFile(jar.toFile())) {
-            Manifest mf = jf.getManifest();
-            String cp = mf == null ? null : mf.getMainAttributes().getValue("Class-Path");
-            if (cp == null || cp.isBlank()) return null;
-            for (Enumeration<JarEntry> en = jf.entries(); en.hasMoreElements(); ) {
-                JarEntry je = en.nextElement();
-                if (!je.getName().startsWith("META-INF/")) return null;
-            }
-            List<Path> out = new ArrayList<>();
-            URL base = jar.toUri().toURL();
-            for (String token : cp.trim().split("\\s+")) {
-                URI u = new URL(base, token).toURI();
-                out.add(Path.of(u).toAbsolutePath().normalize());
-            }
-            return out;
-        } catch (IOException | java.net.URISyntaxException e) {
-            return null;
-        }
+    /** Where the test was really loaded from: see {@link TestClassPath}. */
+    public static List<Path> classpath(Class<?> testClass) {
+        return TestClassPath.of(testClass);
     }
 
     /**
@@ -105,9 +67,9 @@ public final class ChildJvm {
      * java executable's home, reduced to few binds (a Maven repository as one). With the host
      * view, paths it shows already need no bind; in a root filesystem of the test's, all do.
      */
-    public static List<Bind> binds(String java, List<String> options, Path workdir, boolean hostView) {
+    public static List<Bind> binds(String java, List<String> options, Path workdir, boolean hostView, Class<?> testClass) {
         TreeSet<Path> wanted = new TreeSet<>();
-        for (Path p : classpath()) wanted.add(bindRoot(p));
+        for (Path p : classpath(testClass)) wanted.add(bindRoot(p));
         List<String> all = new ArrayList<>(inheritedOptions());
         all.addAll(options);
         for (String o : all) {

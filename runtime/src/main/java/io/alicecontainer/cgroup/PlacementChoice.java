@@ -1,0 +1,104 @@
+package io.alicecontainer.cgroup;
+
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * Picks the placement driver from the host, as runc's {@code manager/new.go} picks a cgroup
+ * manager: the first that works, in the order of DESIGN's "Placement", with the reason for the
+ * log line. Where none works, a {@link CgroupException} that names what was found and the one
+ * setting that fixes it: never a silent run without limits.
+ */
+final class PlacementChoice {
+    /** The chosen driver and why, for the one log line. */
+    record Decision(Placement placement, String reason) {
+        @Override
+        public String toString() {
+            return "cgroup placement: " + placement.name() + " (" + reason + ")";
+        }
+    }
+
+    private PlacementChoice() {
+    }
+
+    /**
+     * @param parent  the value of {@value CgroupRoot#PARENT_PROPERTY}, or null
+     * @param wanted  the v2 controllers the containers need below the placement (empty on v1, hybrid)
+     */
+    static Decision choose(PlacementFacts f, String parent, Set<String> wanted) {
+        CgroupLayout l = f.layout();
+        Path own = l.v2Own();
+        if (parent != null && !parent.isBlank()) {
+            return new Decision(new ExplicitParentPlacement(l, parent.trim()), CgroupRoot.PARENT_PROPERTY + "=" + parent.trim());
+        }
+        if (l.mode() != CgroupMode.V2) {
+            return new Decision(new NestedPlacement(l), "cgroup " + l.mode().name().toLowerCase(java.util.Locale.ROOT)
+                    + ": the v1 controllers nest below the JVM's own cgroups");
+        }
+        if (wanted.isEmpty()) {
+            return new Decision(new NestedPlacement(l), "no controller is delegated to " + own
+                    + " (cgroup.controllers is empty): containers get namespaces and accounting, no limits");
+        }
+        if (f.realRoot()) {
+            return new Decision(new NestedPlacement(l), "the JVM runs in the root cgroup, which cgroup v2 exempts from the "
+                    + "no-internal-processes rule");
+        }
+        if (f.readOnly()) {
+            throw new CgroupException("no cgroup placement for containers: cgroup2 is mounted read-only at " + l.v2Mount()
+                    + " (an unprivileged container). Fix: run the container privileged (docker run --privileged, "
+                    + "securityContext.privileged: true), which mounts it read-write");
+        }
+        if (f.namespaceRoot() && f.ownWritable()) {
+            return new Decision(new LeafMovePlacement(l, own), "the JVM is at the root of a cgroup namespace (a container) that "
+                    + "holds " + f.ownProcs().size() + " processes: they move into " + own.resolve(LeafMovePlacement.LEAF)
+                    + " and the containers go beside them, as docker-in-docker and kind do");
+        }
+        if (f.otherProcs().isEmpty() && f.ownWritable()) {
+            return new Decision(new LeafMovePlacement(l, own), "the JVM is the only process of its cgroup " + own
+                    + ": it moves into " + own.resolve(LeafMovePlacement.LEAF) + " so that that cgroup's limits keep covering the containers");
+        }
+        if (f.systemd() && f.systemdBus() && f.euid() == 0) {
+            SystemdScopePlacement scope = new SystemdScopePlacement(l, CgroupRoot.ownerName());
+            return new Decision(scope, "the JVM's cgroup " + own + " holds " + f.otherProcs().size() + " other processes and "
+                    + "systemd runs the host: a transient scope " + scope.unit() + " with Delegate=yes, as runc's and podman's "
+                    + "systemd driver ask for");
+        }
+        PlacementFacts.Ancestor target = cgroupfsTarget(f, wanted);
+        if (target != null) {
+            String where = target.realRoot() ? "at the hierarchy's root" : "in " + target.dir() + ", the nearest ancestor that passes the controllers down";
+            return new Decision(new CgroupfsPlacement(l, target.dir()), "the JVM's cgroup " + own + " holds "
+                    + f.otherProcs().size() + " other processes (cgroup v2 forbids controllers below it): a group of ours " + where
+                    + (f.systemd() ? ", as the cgroupfs drivers of docker and runc do on a systemd host (no systemd bus to ask)" : ""));
+        }
+        throw new CgroupException(unplaceable(f));
+    }
+
+    /**
+     * On a systemd host the hierarchy's root (outside systemd's units, docker's cgroupfs choice);
+     * elsewhere the nearest ancestor that passes the controllers down (a container's cgroup
+     * namespace root whose processes moved to a leaf already). Only where this user may create groups.
+     */
+    private static PlacementFacts.Ancestor cgroupfsTarget(PlacementFacts f, Set<String> wanted) {
+        if (f.systemd()) {
+            PlacementFacts.Ancestor top = f.ancestors().isEmpty() ? null : f.ancestors().get(f.ancestors().size() - 1);
+            if (top != null && top.realRoot() && top.writable()) return top;
+        }
+        for (PlacementFacts.Ancestor a : f.ancestors()) {
+            if (a.writable() && (a.realRoot() || a.subtreeControl().containsAll(wanted))) return a;
+        }
+        return null;
+    }
+
+    private static String unplaceable(PlacementFacts f) {
+        Path own = f.layout().v2Own();
+        String found = "no cgroup placement for containers: the JVM's cgroup " + own + " holds " + f.otherProcs().size()
+                + " other processes, so cgroup v2 forbids controllers below it, and ";
+        if (f.euid() != 0) {
+            return found + "this user (uid " + f.euid() + ") may create no cgroup above it that passes the controllers down. "
+                    + "Fix: run the tests in a delegated scope of your own, e.g. `systemd-run --user --scope -p Delegate=yes mvn test`, "
+                    + "or set -D" + CgroupRoot.PARENT_PROPERTY + "=/<a cgroup delegated to you, relative to " + f.layout().v2Mount() + ">";
+        }
+        return found + "no ancestor passes the controllers down and may be written. "
+                + "Fix: set -D" + CgroupRoot.PARENT_PROPERTY + "=/<a delegated cgroup, relative to " + f.layout().v2Mount() + ">";
+    }
+}
