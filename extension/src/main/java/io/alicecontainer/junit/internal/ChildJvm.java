@@ -73,7 +73,24 @@ public final class ChildJvm {
             List<Path> expanded = manifestOnlyClassPath(p);
             if (expanded == null) out.add(p); else out.addAll(expanded);
         }
+        Path launcher = launcherJar();
+        if (launcher != null) out.add(launcher);
         return new ArrayList<>(out);
+    }
+
+    /**
+     * Where this JVM's JUnit Platform Launcher comes from. Users rarely declare it: Surefire and
+     * Failsafe bring it on their own provider class path and set java.class.path to the test
+     * class path without it; the child runs its test through the launcher and needs it.
+     */
+    static Path launcherJar() {
+        try {
+            Class<?> c = Class.forName("org.junit.platform.launcher.core.LauncherFactory", false, ChildJvm.class.getClassLoader());
+            java.security.CodeSource cs = c.getProtectionDomain().getCodeSource();
+            return cs == null ? null : Path.of(cs.getLocation().toURI()).toAbsolutePath().normalize();
+        } catch (ReflectiveOperationException | LinkageError | java.net.URISyntaxException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** The Class-Path of a jar holding nothing but its manifest, else null. */
