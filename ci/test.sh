@@ -22,5 +22,9 @@ mvn -B -ntp verify
 # a real headless browser; the screenshot stays there as an artifact. Installs chromium if missing.
 bash ci/report-check.sh sample-tests/target/alice-reports CpuLimit
 
+# A user's project against the oldest supported JUnit and Surefire (JDK 17) and the newest (JDK 25);
+# the whole matrix is ci/compat-matrix.sh without --quick (README: Supported versions).
+bash ci/compat-matrix.sh --quick
+
 # The pure cgroup-v2 lane: the runtime's container tests in a VM with a v2-only kernel.
 bash ci/v2-lane.sh

@@ -28,7 +28,7 @@ final class RegressionGate {
     static final String MEMORY = "alice.baseline.tolerance.memory.peak";
     static final String CPU = "alice.baseline.tolerance.cpu.time";
     static final String DEFAULT_MEMORY = "20%+5M";
-    static final String DEFAULT_CPU = "20%+50ms";
+    static final String DEFAULT_CPU = "100%+100ms";
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(RegressionGate.class);
 
     /** Allowed = baseline × (1 + percent/100) + absolute; null where the figure is not checked. */

@@ -43,7 +43,14 @@ final class UsageSampler implements AutoCloseable {
 
     /** Starts sampling the test's container; close it when the child has ended. */
     static UsageSampler start(ExtensionContext ctx, CgroupController cgroup) {
-        long interval = ctx.getConfigurationParameter(INTERVAL).map(Long::parseLong).orElse(100L);
+        long interval = ctx.getConfigurationParameter(INTERVAL).map(v -> {
+            try {
+                return Long.parseLong(v.trim());
+            } catch (NumberFormatException e) {
+                throw new org.junit.jupiter.api.extension.ExtensionConfigurationException(
+                        INTERVAL + " '" + v + "' is not a number of milliseconds (0 turns sampling off)");
+            }
+        }).orElse(100L);
         UsageSampler s = new UsageSampler(ctx.getUniqueId(), cgroup, Math.max(10, interval));
         if (interval > 0) s.thread.start();
         return s;
