@@ -74,6 +74,12 @@ public final class RoundTrip {
         variants.add(new Variant(DEFAULT_ROOTFS, "alice", i -> alice(prefix + "dv-" + i, hostView)));
         variants.add(new Variant("ALICE host root, no net ns", "alice", i -> alice(prefix + "hrn-" + i, hostRootNoNet)));
         variants.add(new Variant("ALICE default rootfs, no net ns", "alice", i -> alice(prefix + "dvn-" + i, hostViewNoNet)));
+        // The same two with least privilege off (every capability, no seccomp filter, nothing
+        // masked): what dropping capabilities, the filter and the masked paths cost, in one run.
+        ContainerConfig hostRootPrivileged = ContainerConfig.builder().rootfs(RootFs.hostRoot()).privileged().build();
+        ContainerConfig hostViewPrivileged = ContainerConfig.builder().privileged().build();
+        variants.add(new Variant("ALICE host root, privileged()", "alice", i -> alice(prefix + "hrp-" + i, hostRootPrivileged)));
+        variants.add(new Variant("ALICE default rootfs, privileged()", "alice", i -> alice(prefix + "dvp-" + i, hostViewPrivileged)));
         variants.add(new Variant("ProcessBuilder /bin/true", "tool", i -> process(List.of("/bin/true"))));
         variants.add(new Variant("unshare --fork --pid --mount --uts --ipc --mount-proc", "tool",
                 i -> process(List.of("unshare", "--fork", "--pid", "--mount", "--uts", "--ipc", "--mount-proc", "/bin/true"))));

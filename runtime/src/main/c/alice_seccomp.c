@@ -12,7 +12,8 @@
 //   (clone3 passes them in memory a filter cannot read; Docker does the same);
 //   clone with a CLONE_NEW* flag fails with EPERM (no new namespaces from inside);
 //   personality(2) is allowed only for the personalities Docker allows;
-//   each listed call jumps to one shared `return EPERM`; everything else is allowed.
+//   the listed calls are found by a binary search (sorted by number) and answered EPERM;
+//   everything else is allowed.
 // No libseccomp: it would be a build and run-time dependency for ~60 comparisons, which the
 // kernel's BPF JIT runs in tens of nanoseconds.
 
@@ -112,13 +113,46 @@ static int allowed(const char *name, const char **allow, int nallow) {
     return 0;
 }
 
+static int by_number(const void *a, const void *b) {
+    unsigned x = *(const unsigned *) a, y = *(const unsigned *) b;
+    return x < y ? -1 : x > y;
+}
+
+// A binary search over the sorted numbers, with leaves of at most LEAF compared one by one: the
+// kernel runs (and, to build its per-syscall cache when the filter is attached, emulates) ~10
+// instructions per call instead of one comparison per listed call.
+#define LEAF 4
+
+static int search_size(int count) {
+    if (count <= LEAF) return count + 2;
+    int left = count / 2;
+    return 1 + search_size(left) + search_size(count - left);
+}
+
+static int emit_search(struct sock_filter *f, int n, const unsigned *nr, int count) {
+    if (count <= LEAF) {
+        // jeq a → EPERM, jeq b → EPERM, ...; ret ALLOW; ret EPERM
+        for (int i = 0; i < count; i++) {
+            f[n++] = (struct sock_filter) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr[i], (unsigned char) (count - i), 0);
+        }
+        f[n++] = (struct sock_filter) BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+        f[n++] = (struct sock_filter) BPF_STMT(BPF_RET | BPF_K, RET_ERRNO(EPERM));
+        return n;
+    }
+    int left = count / 2;
+    // nr >= the right half's first ? right half : left half (which follows at once)
+    f[n++] = (struct sock_filter) BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, nr[left], (unsigned char) search_size(left), 0);
+    n = emit_search(f, n, nr, left);
+    return emit_search(f, n, nr + left, count - left);
+}
+
 int alice_seccomp_default(const char **allow, int nallow, struct sock_filter **out, unsigned short *len) {
     for (int i = 0; i < nallow; i++) {
         int known = 0;
         for (int j = 0; alice_seccomp_name(j); j++) known |= strcmp(allow[i], alice_seccomp_name(j)) == 0;
         if (!known) return -1;
     }
-    struct sock_filter *f = calloc(32 + 2 * (size_t) NDENIED, sizeof *f);
+    struct sock_filter *f = calloc(32 + (size_t) search_size(NDENIED), sizeof *f);
     if (!f) return -2;
     int n = 0;
     f[n++] = (struct sock_filter) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
@@ -152,17 +186,13 @@ int alice_seccomp_default(const char **allow, int nallow, struct sock_filter **o
         f[n++] = (struct sock_filter) BPF_STMT(BPF_RET | BPF_K, RET_ERRNO(EPERM));
         f[n++] = (struct sock_filter) BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
     }
-    int denied[NDENIED];
+    unsigned denied[NDENIED];
     int nd = 0;
     for (int i = 0; i < NDENIED; i++) {
-        if (!allowed(DENIED[i].name, allow, nallow)) denied[nd++] = DENIED[i].nr;
+        if (!allowed(DENIED[i].name, allow, nallow)) denied[nd++] = (unsigned) DENIED[i].nr;
     }
-    // Each match jumps over the rest of the list and the `allow` to the shared `EPERM`.
-    for (int i = 0; i < nd; i++) {
-        f[n++] = (struct sock_filter) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned) denied[i], (unsigned char) (nd - i), 0);
-    }
-    f[n++] = (struct sock_filter) BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-    f[n++] = (struct sock_filter) BPF_STMT(BPF_RET | BPF_K, RET_ERRNO(EPERM));
+    qsort(denied, (size_t) nd, sizeof denied[0], by_number);
+    n = emit_search(f, n, denied, nd);
     *out = f;
     *len = (unsigned short) n;
     return 0;

@@ -12,6 +12,12 @@
 // alice_spawn() decodes it in the parent (where malloc is fine), clones, and the child only
 // issues system calls. A failure in the child comes back as (step, errno, index).
 //
+// Least privilege, last before execve (as runc's finalizeNamespace): the capability bounding set
+// is cut to what the request keeps (PR_CAPBSET_DROP, ambient cleared), no_new_privs is set, the
+// seccomp filter (alice_seccomp.c, or the caller's program) is installed, and capset(2) reduces
+// permitted/effective to the kept set with nothing inheritable. Only raw system calls: glibc's
+// set*id wrappers would signal the parent's threads (setxid broadcast) from this copy of them.
+//
 // Two ways to clone:
 //  - fast (default): CLONE_VM | CLONE_VFORK on a private stack, as posix_spawn does. The parent
 //    thread sleeps until the child execs or exits, so the child may write its error into the

@@ -91,7 +91,7 @@ final class ForkedRun {
             Native.closeQuietly(toChild[1]);
             throw e;
         }
-        ByteArrayOutputStream resultBytes = new ByteArrayOutputStream();
+        BoundedBuffer resultBytes = new BoundedBuffer(BoundedBuffer.RESULT_LIMIT);
         try (SandboxService sandbox = SandboxService.open(sandboxConfig(s, SecuritySettings.of(ctx)), name);
              Container container = Container.create(name, config);
              DynamicScheduler scheduler = s.scheduler().config() == null ? null
@@ -123,6 +123,10 @@ final class ForkedRun {
                     "alice.scheduler.ticks", Long.toString(scheduler.ticks()),
                     "alice.scheduler.adjustments", Long.toString(scheduler.adjustments()),
                     "alice.scheduler.final.quota.us", Long.toString(scheduler.currentQuotaUs()));
+            if (resultBytes.dropped() > 0) {
+                return new Outcome(exec, null, "the child wrote more than " + BoundedBuffer.RESULT_LIMIT + " bytes to its result channel ("
+                        + (resultBytes.size() + resultBytes.dropped()) + "); the rest was dropped and nothing of it is trusted", sched);
+            }
             return decode(exec, resultBytes.toByteArray(), sched);
         } finally {
             for (int fd : new int[] {toChild[0], toChild[1], fromChild[0], fromChild[1]}) Native.closeQuietly(fd);

@@ -55,6 +55,12 @@ public record MountOp(Kind kind, long flags, String a, String b, String c, Strin
                 (readOnly ? "read-only " : "") + "bind mount of " + source + " onto " + target);
     }
 
+    /** A non-recursive, read-only bind mount of a directory: what is mounted below the source is not shown. */
+    public static MountOp bindReadOnlyAlone(String source, String target) {
+        return new MountOp(Kind.BIND, BIND_RDONLY, source, target, null, null, "read-only bind mount of " + source + " onto " + target
+                + " (without its submounts)");
+    }
+
     /** A bind mount of a single file (a device node, /etc/hosts); the target file is created. */
     public static MountOp bindFile(String source, String target, boolean readOnly) {
         long f = BIND_MKFILE | (readOnly ? BIND_RDONLY : 0);

@@ -231,4 +231,42 @@ class MountPlanTests {
         assertThat(find(ops, Kind.BIND, "/newroot/data.txt")).extracting(MountOp::a, MountOp::flags)
                 .containsExactly("/oldroot" + file, 8L | BIND_RDONLY);
     }
+    @Test
+    @DisplayName("protected: /proc/sys and friends bound read-only, /proc/keys under /dev/null, /proc/acpi empty, /tmp limited")
+    void shouldProtectKernelInterfaces() {
+        // when
+        List<MountOp> ops = MountPlan.build(RootFs.hostView(), null, List.of(), null, null, new MountPlan.Protection(true, 1L << 20));
+
+        // then
+        assertThat(find(ops, Kind.BIND, "/newroot/proc/sys").flags() & BIND_RDONLY).isEqualTo(BIND_RDONLY);
+        assertThat(find(ops, Kind.BIND, "/newroot/proc/sys").a()).isEqualTo("/newroot/proc/sys");
+        if (Files.exists(Path.of("/proc/keys"))) {
+            assertThat(find(ops, Kind.BIND, "/newroot/proc/keys").a()).isEqualTo("/oldroot/dev/null");
+        }
+        if (Files.isDirectory(Path.of("/proc/acpi"))) {
+            MountOp acpi = find(ops, Kind.BIND, "/newroot/proc/acpi");
+            assertThat(acpi.a()).isEqualTo("/empty");
+            assertThat(acpi.flags()).isEqualTo(BIND_RDONLY); // not recursive
+        }
+        assertThat(find(ops, Kind.MOUNT, "/newroot/tmp").d()).isEqualTo("mode=1777,size=1048576");
+        // All of it before the last pivot into the new root.
+        assertThat(ops.get(ops.size() - 1).kind()).isEqualTo(Kind.PIVOT_ROOT);
+    }
+
+    @Test
+    @DisplayName("protected: the container's cgroup filesystems are mounted read-only; unprotected: writable")
+    void shouldMountCgroupsReadOnly() {
+        // given
+        io.alicecontainer.cgroup.CgroupLayout layout = io.alicecontainer.cgroup.CgroupController.layout();
+
+        // when
+        List<MountOp> ro = MountPlan.build(RootFs.hostView(), null, List.of(), null, layout, new MountPlan.Protection(true, 0));
+        List<MountOp> rw = MountPlan.build(RootFs.hostView(), null, List.of(), null, layout, MountPlan.Protection.NONE);
+
+        // then
+        List<MountOp> roCgroups = ro.stream().filter(o -> "cgroup".equals(o.c()) || "cgroup2".equals(o.c())).toList();
+        assertThat(roCgroups).isNotEmpty().allSatisfy(o -> assertThat(o.flags() & MS_RDONLY).isEqualTo(MS_RDONLY));
+        assertThat(rw.stream().filter(o -> "cgroup".equals(o.c()) || "cgroup2".equals(o.c())))
+                .allSatisfy(o -> assertThat(o.flags() & MS_RDONLY).isZero());
+    }
 }

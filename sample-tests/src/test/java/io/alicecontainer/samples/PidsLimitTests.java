@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
  * ({@code pids.max}), the child JVM's own ~25 threads included. A runaway thread or fork loop
  * then fails inside the container instead of exhausting the host. The command below starts
  * threads until the kernel refuses one (it stops at 500 so that a missing limit fails the test
- * without hurting the machine); it runs through the {@link Sandbox}, whose container sits inside
- * the test's and so shares its 96 tasks.
+ * without hurting the machine); it runs through the {@link Sandbox}, whose container the parent
+ * JVM makes with the test's limits, so it gets 96 tasks of its own.
  */
 @DisplayName("Pids limit: a thread bomb stops at the container's task limit")
 class PidsLimitTests {

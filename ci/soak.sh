@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Soak and fault suite, bounded in time (see README, "Security: what a container can and cannot do").
+#   1. the runtime: CONTAINERS containers in a row from one JVM, PARALLEL at once, and faults (fork
+#      bomb, busy loop past its timeout, OOM, gigabytes of output, /tmp filled, signals to PID 1);
+#      the JVM's fds, threads, child processes, mounts and cgroups are counted before and after;
+#   2. the extension: TESTS isolated tests in a row, a child JVM that runs out of memory, one that
+#      writes garbage to or floods its result channel, a busy loop past @Timeout
+#      (IsolationSoakTests), with the same counts;
+#   3. the parent JVM killed with SIGKILL in the middle of an isolated test: its child JVM dies
+#      with it, and the next run sweeps the cgroups it left.
+#
+# Usage (as root, from anywhere in the repository):
+#   ci/soak.sh                          # the full run: 10000 containers, 50 at once, 500 tests
+#   CONTAINERS=500 TESTS=20 ci/soak.sh  # the fast subset
+# Settings: CONTAINERS=10000 PARALLEL=50 TESTS=500 LIMIT=5400 (seconds for everything)
+set -euo pipefail
+
+CONTAINERS=${CONTAINERS:-10000}
+PARALLEL=${PARALLEL:-50}
+TESTS=${TESTS:-500}
+LIMIT=${LIMIT:-5400}
+
+log() { printf '[soak] %s\n' "$*" >&2; }
+die() { printf '[soak] ERROR: %s\n' "$*" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || die "run as root"
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/.." && pwd)
+TMP=$(mktemp -d /tmp/alice-soak.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+START=$(date +%s)
+left() { echo $((LIMIT - ($(date +%s) - START))); }
+
+cd "$REPO"
+log "building: mvn -q -DskipTests -pl runtime,extension -am package"
+mvn -B -ntp -q -DskipTests -pl runtime,extension -am package >"$TMP/build.log" 2>&1 || { cat "$TMP/build.log" >&2; die "build failed"; }
+mvn -B -ntp -q -pl runtime dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$TMP/cp.txt" >"$TMP/cp.log" 2>&1 \
+    || { cat "$TMP/cp.log" >&2; die "dependency:build-classpath failed"; }
+cp -a runtime/target/classes "$TMP/runtime-classes"
+CP="$TMP/runtime-classes:$(cat "$TMP/cp.txt")"
+mkdir -p "$TMP/classes"
+javac --release 17 -nowarn -d "$TMP/classes" -cp "$CP" "$HERE/soak/Soak.java"
+
+echo "# ALICE soak ($(date -u '+%Y-%m-%d %H:%M UTC')): CONTAINERS=$CONTAINERS PARALLEL=$PARALLEL TESTS=$TESTS"
+echo "machine: nproc=$(nproc), kernel $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "## 1. runtime"
+timeout "$(left)" java -Dcontainers="$CONTAINERS" -Dparallel="$PARALLEL" -Dprefix="soak-$$-" -cp "$TMP/classes:$CP" Soak
+
+echo
+echo "## 2. extension: $TESTS isolated tests in a row and the child's faults"
+timeout "$(left)" mvn -B -ntp -q -pl runtime,extension verify -Dtest='IsolationSoakTests' -Dsurefire.failIfNoSpecifiedTests=false \
+    -Dalice.soak.tests="$TESTS" -DargLine="-Dalice.soak.tests=$TESTS" >"$TMP/ext.log" 2>&1 || { tail -80 "$TMP/ext.log"; die "IsolationSoakTests failed"; }
+grep -h '^\[soak\]' extension/target/surefire-reports/*IsolationSoakTests*-output.txt 2>/dev/null || grep '^\[soak\]' "$TMP/ext.log" || true
+grep -ho 'tests="[0-9]*" errors="[0-9]*" skipped="[0-9]*" failures="[0-9]*"' extension/target/surefire-reports/TEST-*IsolationSoakTests.xml
+
+echo
+echo "## 3. the parent JVM SIGKILLed in the middle of an isolated test"
+"$HERE/soak/kill-parent.sh" "$TMP"
+
+echo
+echo "soak: everything passed in $(( $(date +%s) - START )) s"
