@@ -44,6 +44,7 @@
 #   ALICE_V2_LANE_DELEGATED  0: no delegated pass
 #   ALICE_V2_LANE_PLACEMENTS 0: no extension passes (ext-*)
 #   ALICE_V2_LANE_ROOT       0: no root pass (with ALICE_V2_LANE_DELEGATED=0: the ext-* passes only)
+#   ALICE_V2_LANE_EXT_PASSES the extension passes to run (default "ext-root ext-service ext-nsroot ext-systemd")
 #   ALICE_V2_LANE_WORK       work directory shared with the guest (default runtime/target/v2-lane;
 #                            emptied first; keeps each pass's log and JUnit XML reports)
 #   ALICE_V2_LANE_JAVA_OPTS  options of the guest's test JVMs (default: C1 only, serial GC)
@@ -102,13 +103,13 @@ ROOT_SELECT=(
 )
 
 # The extension's own suites and the samples in each placement, a subset as an isolated test costs
-# ~10 s in the guest: in the root cgroup the smoke test (an isolated pass and fail, pid 1 in its
-# namespace) and the samples' namespace checks; in every placement a memory limit that must
-# OOM-kill (the controllers really are enabled where the containers went) and one sample.
+# 10-20 s in the guest: in every placement a memory limit that must OOM-kill (the controllers
+# really are enabled where the containers went) and one sample (pid 1 in its namespace); in the
+# root cgroup also the smoke test (an isolated pass and fail).
 EXT_SELECT_ROOT=(
   -c io.alicecontainer.junit.IsolationSmokeTests
   -m 'io.alicecontainer.junit.IsolationResourcesTests#oomKill'
-  -c io.alicecontainer.samples.NamespaceIsolationTests
+  -m 'io.alicecontainer.samples.NamespaceIsolationTests#ownPidNamespace'
 )
 EXT_SELECT=(
   -m 'io.alicecontainer.junit.IsolationResourcesTests#oomKill'
@@ -183,7 +184,13 @@ if [ -n "${ALICE_V2_LANE_SELECT:-}" ]; then
 elif [ "${ALICE_V2_LANE_DELEGATED:-1}" != 0 ]; then
   passes+=(delegated)
 fi
-[ "$placements" != 0 ] && passes+=(ext-root ext-service ext-nsroot ext-systemd)
+if [ "$placements" != 0 ]; then
+  read -r -a ext_passes <<< "${ALICE_V2_LANE_EXT_PASSES:-ext-root ext-service ext-nsroot ext-systemd}"
+  for p in "${ext_passes[@]}"; do
+    [[ $p =~ ^ext-(root|service|nsroot|systemd)$ ]] || die "unknown pass in ALICE_V2_LANE_EXT_PASSES: $p"
+  done
+  passes+=("${ext_passes[@]}")
+fi
 [ "${ALICE_V2_LANE_ROOT:-1}" = 0 ] && [ -z "${ALICE_V2_LANE_SELECT:-}" ] && passes=("${passes[@]:1}")
 # The placement driver each extension pass must log ("cgroup placement: <driver> (why)").
 declare -A expected_placement=([ext-root]=nested [ext-service]=cgroupfs [ext-nsroot]=leaf-move [ext-systemd]=systemd-scope)
@@ -208,7 +215,7 @@ launch() {   # launch PASS JVM_OPTION [SELECTORS...]: one test JVM; output in PA
     $(q "$java") $JAVA_OPTS $(q "${props[@]}")\${opt:+"\$opt"} -cp "\${LAUNCH_CP:-\$RT_CP}" \\
       org.junit.platform.console.ConsoleLauncher execute --disable-banner --disable-ansi-colors \\
       --details=tree --include-engine=junit-jupiter --fail-if-no-tests --reports-dir="reports/\$pass" \\
-      --config=junit.jupiter.execution.timeout.default=150s "\$@"
+      --config=junit.jupiter.execution.timeout.default=\${LAUNCH_TIMEOUT:-150s} "\$@"
     echo \$? > "\$pass.status"
   } 2>&1 | tee "\$pass.log"
 }
@@ -248,13 +255,17 @@ echo "+cpu +memory +pids +io" > /sys/fs/cgroup/ci.slice/cgroup.subtree_control
 )
 GUEST
   fi
+  # The extension and the samples where users run them (see the header). Each pass's JVM logs the
+  # placement it chose; the host checks it.
   if [[ " ${passes[*]} " == *" ext-root "* ]]; then
     cat <<GUEST
 
-# The extension and the samples where users run them (see the header). Each pass's JVM logs the
-# placement it chose; the host checks it.
 echo "v2 lane: pass 'ext-root': the extension and samples, the test JVM in the root cgroup"
-LAUNCH_CP=\$EXT_CP launch ext-root '' $(q "${EXT_SELECT_ROOT[@]}")
+LAUNCH_CP=\$EXT_CP LAUNCH_TIMEOUT=600s launch ext-root '' $(q "${EXT_SELECT_ROOT[@]}")
+GUEST
+  fi
+  if [[ " ${passes[*]} " == *" ext-service "* ]]; then
+    cat <<GUEST
 
 echo "v2 lane: pass 'ext-service': the test JVM in /system.slice/runner.service beside another process"
 mkdir -p /sys/fs/cgroup/system.slice/runner.service
@@ -264,9 +275,13 @@ other=\$!
 echo \$other > /sys/fs/cgroup/system.slice/runner.service/cgroup.procs
 (
   echo 0 > /sys/fs/cgroup/system.slice/runner.service/cgroup.procs || exit 1
-  LAUNCH_CP=\$EXT_CP launch ext-service '' $(q "${EXT_SELECT[@]}")
+  LAUNCH_CP=\$EXT_CP LAUNCH_TIMEOUT=600s launch ext-service '' $(q "${EXT_SELECT[@]}")
 )
 kill \$other
+GUEST
+  fi
+  if [[ " ${passes[*]} " == *" ext-nsroot "* ]]; then
+    cat <<GUEST
 
 echo "v2 lane: pass 'ext-nsroot': the test JVM at the root of a cgroup namespace beside another process"
 mkdir -p /sys/fs/cgroup/pod
@@ -276,21 +291,26 @@ echo \$other > /sys/fs/cgroup/pod/cgroup.procs
 cat > nsroot.sh <<'NSROOT'
 # In a new cgroup and mount namespace, as a privileged container sees it: cgroup2 mounted anew
 # shows the namespace's root (/pod) as /sys/fs/cgroup, read-write.
-mount -t cgroup2 cgroup2 /sys/fs/cgroup || exit 1
+# (the kernel refuses the same cgroup2 superblock twice on one mount point: unmount the old first)
+umount -l /sys/fs/cgroup && mount -t cgroup2 cgroup2 /sys/fs/cgroup || exit 1
 echo "v2 lane: in the namespace: /proc/self/cgroup \$(cat /proc/self/cgroup), processes \$(cat /sys/fs/cgroup/cgroup.procs | wc -l)"
 . ./launch.sh
-LAUNCH_CP=\$EXT_CP launch ext-nsroot '' "\$@"
+LAUNCH_CP=\$EXT_CP LAUNCH_TIMEOUT=600s launch ext-nsroot '' "\$@"
 NSROOT
 (
   echo 0 > /sys/fs/cgroup/pod/cgroup.procs || exit 1
   unshare --cgroup --mount /bin/sh nsroot.sh $(q "${EXT_SELECT[@]}")
 )
 kill \$other
+GUEST
+  fi
+  if [[ " ${passes[*]} " == *" ext-systemd "* ]]; then
+    cat <<GUEST
 
 echo "v2 lane: pass 'ext-systemd': systemd in namespaces of its own, the test JVM in a service beside another process"
 mkdir -p /sys/fs/cgroup/machine
 cat > systemd.sh <<'SYSTEMD'
-mount -t cgroup2 cgroup2 /sys/fs/cgroup || exit 1
+umount -l /sys/fs/cgroup && mount -t cgroup2 cgroup2 /sys/fs/cgroup || exit 1
 mount -t proc proc /proc || exit 1
 exec env container=alice-v2-lane /lib/systemd/systemd --unit=basic.target --show-status=no
 SYSTEMD
@@ -302,8 +322,12 @@ i=0
 while [ ! -S /run/systemd/private ] && [ \$i -lt 240 ]; do sleep 0.5; i=\$((i + 1)); done
 echo "v2 lane: systemd answers after \$((i / 2)) s: \$(systemctl is-system-running 2>&1)"
 systemd-run --unit=runner --quiet --pipe --wait -p WorkingDirectory="\$PWD" --setenv=CI=true --setenv=ALICE_V2_LANE=true \\
-  /bin/sh -c '. ./launch.sh; sleep 3600 & LAUNCH_CP=\$EXT_CP launch ext-systemd "" "\$@"' sh $(q "${EXT_SELECT[@]}") \\
+  /bin/sh -c '. ./launch.sh; sleep 3600 & LAUNCH_CP=\$EXT_CP LAUNCH_TIMEOUT=600s launch ext-systemd "" "\$@"' sh $(q "${EXT_SELECT[@]}") \\
   || echo "v2 lane: systemd-run failed: \$(tail -5 systemd.log)"
+# The JVM's scope must be gone with it (its holder ended, systemd collected the scope).
+sleep 2
+left=\$(systemctl list-units --all --plain --no-legend 'alice-*.scope' 2>&1)
+if [ -n "\$left" ]; then echo "v2 lane: left behind: \$left"; echo 1 > ext-systemd.status; else echo "v2 lane: no alice scope is left"; fi
 GUEST
   fi
   cat <<GUEST
