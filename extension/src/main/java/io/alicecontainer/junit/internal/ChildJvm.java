@@ -54,7 +54,7 @@ public final class ChildJvm {
     }
 
     /** This JVM's options, without a debugger's (a second JVM cannot take the same port). */
-    static List<String> inheritedOptions() {
+    public static List<String> inheritedOptions() {
         List<String> out = new ArrayList<>();
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (a.startsWith("-agentlib:jdwp") || a.startsWith("-Xrunjdwp") || a.equals("-Xdebug")) continue;
