@@ -78,6 +78,10 @@ final class ForkedRun {
         if (pool != null) {
             ChildSpec spec = ChildSpec.of(ctx, s, true);
             WarmChild warm = pool.take(spec, sp -> containerConfig(null, ctx, sp));
+            if (warm != null && !warm.container.cgroup().isPopulated()) {
+                warm.discard(); // it died while waiting (its output says why): this test starts cold
+                warm = null;
+            }
             if (warm != null) {
                 try {
                     applyLimits(warm, s);

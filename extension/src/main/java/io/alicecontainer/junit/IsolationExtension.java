@@ -74,7 +74,10 @@ public final class IsolationExtension implements BeforeAllCallback, BeforeTestEx
     public void beforeAll(ExtensionContext ctx) throws Exception {
         if (inChild() || ctx.getStore(NS).get(CLASS_FORK, ClassFork.class) != null) return; // an enclosing class forked
         if (!IsolationSettings.wholeClassIsolated(ctx) || IsolationSettings.granularity(ctx) != Granularity.CLASS) return;
-        IsolationSettings s = IsolationSettings.of(ctx);
+        // No container timeout for a whole class: @Timeout acts per test in the child.
+        IsolationSettings t = IsolationSettings.of(ctx);
+        IsolationSettings s = new IsolationSettings(true, t.cpuPercent(), t.scheduler(), t.memoryBytes(), t.pids(), t.rootfs(),
+                t.budget(), null);
         checkAvailable(ctx);
         ForkedRun.Outcome outcome = ForkedRun.run(ctx, s, ClassNodes.selected(ctx));
         ctx.getStore(NS).put(CLASS_FORK, new ClassFork(ctx.getUniqueId(), s, outcome));
