@@ -19,6 +19,7 @@ import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.core.LauncherConfig;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 
@@ -69,23 +70,36 @@ public final class ForkedTestAgent {
     }
 
     /**
-     * The launcher, with the engines found and the discovery classes loaded: what a pooled child
-     * does before it waits, so that a test handed to it finds JUnit ready. A failure here is left
+     * The launcher, with the engines found and the discovery and execution classes loaded: what a
+     * pooled child does before it waits, so that a test handed to it finds JUnit ready. The
+     * warm-up runs one empty test of ours through a launcher of its own, without the listeners
+     * and extensions found by ServiceLoader (they see only the real run). A failure here is left
      * for the real run to report.
      */
     static Launcher warmLauncher() {
-        Launcher launcher = LauncherFactory.create();
         try {
-            launcher.discover(LauncherDiscoveryRequestBuilder.request()
-                    .selectors(DiscoverySelectors.selectClass(Warmup.class)).build());
+            Launcher quiet = LauncherFactory.create(LauncherConfig.builder()
+                    .enableTestExecutionListenerAutoRegistration(false)
+                    .enableLauncherSessionListenerAutoRegistration(false)
+                    .enableLauncherDiscoveryListenerAutoRegistration(false)
+                    .enablePostDiscoveryFilterAutoRegistration(false)
+                    .build());
+            quiet.execute(LauncherDiscoveryRequestBuilder.request()
+                    .selectors(DiscoverySelectors.selectClass(Warmup.class))
+                    .configurationParameters(Map.of("junit.jupiter.extensions.autodetection.enabled", "false",
+                            "junit.jupiter.execution.parallel.enabled", "false"))
+                    .build(), new Collector(null));
         } catch (RuntimeException | LinkageError e) {
-            // the real discovery reports it
+            // the real run reports it
         }
-        return launcher;
+        return LauncherFactory.create();
     }
 
-    /** A class without tests, discovered to load the engines' discovery code. */
+    /** One empty test, run before the child waits, to load JUnit's execution code. */
     static final class Warmup {
+        @org.junit.jupiter.api.Test
+        void warmup() {
+        }
     }
 
     static RunResult run(RunRequest request, Launcher launcher, ParentLink link) {
