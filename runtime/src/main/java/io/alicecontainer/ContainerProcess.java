@@ -47,12 +47,23 @@ public final class ContainerProcess implements AutoCloseable {
 
     /** Waits for the process (at most its timeout, then the whole container is killed) and returns how it ended. */
     public synchronized ExecResult await() {
+        return awaitUntil(timeout == null ? Long.MAX_VALUE : startNanos + timeout.toNanos());
+    }
+
+    /**
+     * Waits at most {@code timeout} from now (null: without a limit), then kills the whole
+     * container: for a process started ahead of the work it is given later (a pooled child JVM).
+     */
+    public synchronized ExecResult await(Duration timeout) {
+        return awaitUntil(timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos());
+    }
+
+    private ExecResult awaitUntil(long deadline) {
         if (result != null) return result;
         if (finished) throw new IllegalStateException("waiting for " + argv.get(0) + " failed before: no result");
         boolean timedOut = false;
         ExitStatus status;
         try {
-            long deadline = timeout == null ? Long.MAX_VALUE : startNanos + timeout.toNanos();
             if (!pump.pump(deadline, DRAIN_AFTER_EXIT_MILLIS)) {
                 timedOut = true;
                 container.cgroup().kill();

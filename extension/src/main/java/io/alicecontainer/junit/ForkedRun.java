@@ -1,24 +1,16 @@
 package io.alicecontainer.junit;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.FileOutputStream;
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.alicecontainer.Command;
 import io.alicecontainer.Container;
 import io.alicecontainer.ContainerConfig;
-import io.alicecontainer.ContainerProcess;
 import io.alicecontainer.ExecResult;
-import io.alicecontainer.internal.Native;
+import io.alicecontainer.ResourceUsage;
+import io.alicecontainer.cgroup.MemoryPeak;
 import io.alicecontainer.junit.internal.ChildJvm;
 import io.alicecontainer.junit.internal.RunRequest;
 import io.alicecontainer.junit.internal.RunResult;
@@ -34,16 +26,23 @@ final class ForkedRun {
     private static final AtomicLong COUNTER = new AtomicLong();
 
     /**
+     * @param exec      how the child ended; its usage and wall time are the container's from
+     *                  hand-over (a cold child's from its start), its peak folded over the resets
      * @param scheduler what the test's CPU scheduler did (alice.scheduler.* entries), empty without one
+     * @param measured  per node of the child (the outermost container, each test): its usage
+     * @param pooled    whether a waiting child of the pool took the test
+     * @param bootCpu   CPU time the container used before hand-over (a pooled child's boot), µs
      */
-    record Outcome(ExecResult exec, RunResult result, String decodeError, Map<String, String> scheduler) {
+    record Outcome(ExecResult exec, RunResult result, String decodeError, Map<String, String> scheduler,
+                   Map<String, ChildSession.Measured> measured, boolean pooled, long bootCpuUs) {
     }
 
     private ForkedRun() {
     }
 
-    static ContainerConfig containerConfig(IsolationSettings s, ExtensionContext ctx, List<String> childOptions, String java) {
-        Path cwd = Path.of(System.getProperty("user.dir")).toAbsolutePath().normalize();
+    /** The container for a child of this spec, with these limits (a pooled child's: none). */
+    static ContainerConfig containerConfig(IsolationSettings s, ChildSpec spec) {
+        Path cwd = spec.workdir();
         ContainerConfig.Builder b = ContainerConfig.builder()
                 .environment(System.getenv())
                 .workdir(cwd)
@@ -51,12 +50,12 @@ final class ForkedRun {
                 .outputLimit(256 * 1024);
         if (s.rootfs() != null) b.rootfs(RootFs.directory(s.rootfs()));
         b.bind(Bind.writable(cwd));
-        for (Bind bind : ChildJvm.binds(java, childOptions, cwd, s.rootfs() == null, ctx.getRequiredTestClass())) b.bind(bind);
+        for (Bind bind : ChildJvm.binds(spec.java(), spec.options(), cwd, s.rootfs() == null, spec.classpath())) b.bind(bind);
         if (s.cpuPercent() != null) b.cpuPercent(s.cpuPercent());
         if (s.memoryBytes() != null) b.memoryMax(s.memoryBytes());
         if (s.pids() != null) b.pidsMax(s.pids());
         if (s.timeout() != null) b.timeout(s.timeout().plus(TIMEOUT_GRACE));
-        SecuritySettings.of(ctx).applyTo(b);
+        spec.security().applyTo(b);
         return b.build();
     }
 
@@ -72,97 +71,93 @@ final class ForkedRun {
     }
 
     static Outcome run(ExtensionContext ctx, IsolationSettings s) {
-        String java = ctx.getConfigurationParameter(ChildJvm.JAVA).orElseGet(ChildJvm::defaultJava);
-        List<String> extra = ctx.getConfigurationParameter(ChildJvm.JVM_OPTIONS)
-                .map(v -> List.of(v.trim().split("\\s+"))).filter(l -> !l.get(0).isEmpty()).orElse(List.of());
-        List<String> options = new ArrayList<>(extra);
-        options.add(SandboxService.childOption());
-        ContainerConfig config = containerConfig(s, ctx, options, java);
-        String name = "t" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet() + "-"
-                + ctx.getTestMethod().map(m -> m.getName()).orElse("test").replaceAll("[^A-Za-z0-9_.-]", "_");
-        if (name.length() > 100) name = name.substring(0, 100);
-        byte[] request = serialize(new RunRequest(ctx.getUniqueId(), ConfigurationParameters.all(ctx)));
-        int[] toChild = Native.pipe();
-        int[] fromChild;
-        try {
-            fromChild = Native.pipe();
-        } catch (RuntimeException e) {
-            Native.closeQuietly(toChild[0]);
-            Native.closeQuietly(toChild[1]);
-            throw e;
+        return run(ctx, s, List.of(ctx.getUniqueId()));
+    }
+
+    /** Runs the nodes (one test, or the nodes of one class) in a child: a pooled one if one waits, else a cold one. */
+    static Outcome run(ExtensionContext ctx, IsolationSettings s, List<String> uniqueIds) {
+        ChildPool pool = ChildPool.of(ctx);
+        RunRequest request = new RunRequest(uniqueIds, ConfigurationParameters.all(ctx));
+        if (pool != null) {
+            ChildSpec spec = ChildSpec.of(ctx, s, true);
+            WarmChild warm = pool.take(spec, ForkedRun::pooledConfig);
+            if (warm != null && !warm.container.cgroup().isPopulated()) {
+                warm.discard(); // it died while waiting (its output says why): this test starts cold
+                warm = null;
+            }
+            if (warm != null) {
+                try {
+                    applyLimits(warm, s);
+                } catch (RuntimeException e) {
+                    // The waiting child already uses more than the limit allows (v1 refuses with
+                    // EBUSY): this test starts cold, where the limit holds from the start.
+                    warm.discard();
+                    warm = null;
+                }
+                if (warm != null) return handOver(ctx, warm, s, request);
+            }
         }
-        BoundedBuffer resultBytes = new BoundedBuffer(BoundedBuffer.RESULT_LIMIT);
-        try (SandboxService sandbox = SandboxService.open(sandboxConfig(s, SecuritySettings.of(ctx)), name);
-             Container container = Container.create(name, config);
+        ChildSpec spec = ChildSpec.of(ctx, s, false);
+        String name = "t" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet() + "-"
+                + ctx.getTestMethod().map(m -> m.getName()).orElse(ctx.getRequiredTestClass().getSimpleName())
+                .replaceAll("[^A-Za-z0-9_.-]", "_");
+        if (name.length() > 100) name = name.substring(0, 100);
+        return handOver(ctx, WarmChild.spawn(spec, containerConfig(s, spec), name, true), s, request);
+    }
+
+    /** The container of a pooled child of this spec: no limits until hand-over. */
+    private static ContainerConfig pooledConfig(ChildSpec spec) {
+        return containerConfig(new IsolationSettings(true, null, CpuScheduler.STATIC, null, null, spec.rootfs(),
+                IsolationSettings.Budget.NONE, null), spec);
+    }
+
+    /** The test's limits, written to a pooled child's cgroup at hand-over. */
+    private static void applyLimits(WarmChild child, IsolationSettings s) {
+        io.alicecontainer.cgroup.CgroupController cg = child.container.cgroup();
+        if (s.memoryBytes() != null) cg.setMemoryMax(s.memoryBytes());
+        if (s.cpuPercent() != null) cg.setCpuMax(s.cpuPercent() * ContainerConfig.CPU_PERIOD_US / 100, ContainerConfig.CPU_PERIOD_US);
+        if (s.pids() != null) cg.setPidsMax(s.pids());
+    }
+
+    /** Gives the child its request, answers it while it runs, and collects how it ended. */
+    private static Outcome handOver(ExtensionContext ctx, WarmChild child, IsolationSettings s, RunRequest request) {
+        boolean pooled = !child.limitsAtCreate;
+        Container container = child.container;
+        try (MemoryPeak peak = container.cgroup().memoryPeak();
              DynamicScheduler scheduler = s.scheduler().config() == null ? null
                      : DynamicScheduler.create(container.cgroup(), s.scheduler().config(),
                              s.cpuPercent() * ContainerConfig.CPU_PERIOD_US / 100).start()) {
-            Command command = Command.builder(ChildJvm.command(java, options, ctx.getRequiredTestClass()))
-                    .passFd(toChild[0])
-                    .passFd(fromChild[1])
-                    .passFd(sandbox.childRequestFd())
-                    .passFd(sandbox.childResponseFd())
-                    .alsoRead(fromChild[0], resultBytes)
-                    .stdout(System.out)
-                    .stderr(System.err)
-                    .build();
-            ExecResult exec;
-            try (ContainerProcess process = container.launch(command);
-                 UsageSampler sampling = UsageSampler.start(ctx, container.cgroup())) {
-                fromChild[0] = -1; // the wait owns and closes it now
-                Native.closeQuietly(toChild[0]);
-                Native.closeQuietly(fromChild[1]);
-                toChild[0] = fromChild[1] = -1;
-                sandbox.childStarted();
-                sendRequest(toChild[1], request);
-                toChild[1] = -1;
-                exec = process.await();
+            // From hand-over on the usage is the test's: a pooled child's boot is left out.
+            ResourceUsage atHandOver = pooled ? container.cgroup().usage() : ResourceUsage.NONE;
+            if (pooled) peak.reset();
+            long t0 = pooled ? System.nanoTime() : child.spawnedNanos;
+            int[] fds = child.takeChannel();
+            ChildSession session = new ChildSession(container.cgroup(), peak, fds[0], fds[1], atHandOver);
+            child.sandbox.serve(sandboxConfig(s, child.spec.security()));
+            ExecResult raw;
+            try (UsageSampler sampling = UsageSampler.start(ctx, container.cgroup())) {
+                session.start(request);
+                raw = child.await(pooled && s.timeout() != null ? s.timeout().plus(TIMEOUT_GRACE) : null);
             }
+            session.finish(5_000);
+            if (session.readerAlive()) container.cgroup().kill(); // a process kept the channel open: end it
+            ResourceUsage u = raw.usage().since(atHandOver);
+            long peakBytes = session.containerPeakSinceHandOver();
+            ResourceUsage used = new ResourceUsage(peakBytes > 0 ? peakBytes : u.memoryPeakBytes(), u.memoryCurrentBytes(),
+                    u.cpuTime(), u.cpuUserTime(), u.cpuSystemTime(), u.throttledPeriods(), u.throttledTime(), raw.usage().oomKills(),
+                    u.pidsPeak(), u.pidsCurrent(), u.ioReadBytes(), u.ioWriteBytes(), u.cpuPressure(), u.memoryPressure(), u.ioPressure());
+            ExecResult exec = new ExecResult(raw.argv(), raw.exitCode(), raw.signal(), raw.oomKilled(), raw.timedOut(),
+                    raw.stdoutBytes(), raw.stdoutTruncated(), raw.stderrBytes(), raw.stderrTruncated(),
+                    Duration.ofNanos(System.nanoTime() - t0), used);
             Map<String, String> sched = scheduler == null ? Map.of() : Map.of(
                     "alice.scheduler", s.scheduler().name(),
                     "alice.scheduler.ticks", Long.toString(scheduler.ticks()),
                     "alice.scheduler.adjustments", Long.toString(scheduler.adjustments()),
                     "alice.scheduler.final.quota.us", Long.toString(scheduler.currentQuotaUs()));
-            if (resultBytes.dropped() > 0) {
-                return new Outcome(exec, null, "the child wrote more than " + BoundedBuffer.RESULT_LIMIT + " bytes to its result channel ("
-                        + (resultBytes.size() + resultBytes.dropped()) + "); the rest was dropped and nothing of it is trusted", sched);
-            }
-            return decode(exec, resultBytes.toByteArray(), sched);
+            return new Outcome(exec, session.result(), session.decodeError(), sched, session.measured(), pooled,
+                    atHandOver.cpuTime().toNanos() / 1000);
         } finally {
-            for (int fd : new int[] {toChild[0], toChild[1], fromChild[0], fromChild[1]}) Native.closeQuietly(fd);
+            child.discard();
         }
     }
-
-    private static void sendRequest(int fd, byte[] request) {
-        // A broken pipe (the child died at once) shows in the child's exit, not here.
-        try (FileOutputStream out = new FileOutputStream("/proc/self/fd/" + fd)) {
-            out.write(request);
-        } catch (IOException ignored) {
-            // reported through the child's outcome
-        } finally {
-            Native.closeQuietly(fd);
-        }
-    }
-
-    private static Outcome decode(ExecResult exec, byte[] bytes, Map<String, String> scheduler) {
-        if (bytes.length == 0) return new Outcome(exec, null, null, scheduler);
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
-            return new Outcome(exec, (RunResult) in.readObject(), null, scheduler);
-        } catch (IOException | ClassNotFoundException | ClassCastException e) {
-            return new Outcome(exec, null, "the child's result could not be read (" + bytes.length + " bytes): " + e, scheduler);
-        }
-    }
-
-    private static byte[] serialize(Object o) {
-        try {
-            ByteArrayOutputStream b = new ByteArrayOutputStream();
-            try (ObjectOutputStream out = new ObjectOutputStream(b)) {
-                out.writeObject(o);
-            }
-            return b.toByteArray();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot encode the request: " + e, e);
-        }
-    }
-
 }

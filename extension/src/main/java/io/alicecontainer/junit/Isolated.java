@@ -21,6 +21,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>Not to be confused with JUnit's {@code org.junit.jupiter.api.parallel.Isolated}, which means
  * "run with no other test at the same time": both can be used together. Usable as a
  * meta-annotation of your own annotations; every limit annotation implies it.
+ *
+ * <p>{@link #granularity()} {@link Granularity#CLASS} on a class runs all its tests in one
+ * container (the configuration parameter {@code alice.isolation.granularity=class} does so for
+ * every wholly isolated class; {@code METHOD}, the default, does not override it).
  */
 @Documented
 @Inherited
@@ -28,4 +32,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Target({ElementType.TYPE, ElementType.METHOD, ElementType.ANNOTATION_TYPE})
 @ExtendWith(IsolationExtension.class)
 public @interface Isolated {
+    /** One container per test method (default) or per test class; on a method only METHOD has a meaning. */
+    Granularity granularity() default Granularity.METHOD;
 }

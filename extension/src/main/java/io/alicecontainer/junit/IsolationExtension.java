@@ -18,6 +18,7 @@ import io.alicecontainer.junit.internal.ThrowableTransport;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeTestExecutionCallback;
 import org.junit.jupiter.api.extension.DynamicTestInvocationContext;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -37,11 +38,17 @@ import org.opentest4j.TestAbortedException;
  * {@code junit.jupiter.extensions.autodetection.enabled=true} and {@code alice.isolation.mode=all}
  * every test of a suite runs isolated without annotations. Use {@link Isolated} otherwise.
  */
-public final class IsolationExtension implements BeforeTestExecutionCallback, InvocationInterceptor, ParameterResolver {
+public final class IsolationExtension implements BeforeAllCallback, BeforeTestExecutionCallback, InvocationInterceptor,
+        ParameterResolver {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(IsolationExtension.class);
+    private static final String CLASS_FORK = "class-fork";
 
     /** What the fork left for the test's invocation: how it ended and, for factories, the dynamic nodes. */
     private record Forked(Throwable failure, RunResult result) {
+    }
+
+    /** A class run in one container (class granularity): what its tests replay. */
+    private record ClassFork(String classId, IsolationSettings settings, ForkedRun.Outcome outcome) {
     }
 
     /** For JUnit (ServiceLoader, {@code @ExtendWith}). */
@@ -60,6 +67,29 @@ public final class IsolationExtension implements BeforeTestExecutionCallback, In
         return !inChild() && IsolationSettings.wholeClassIsolated(ctx);
     }
 
+    // --- class granularity ---------------------------------------------------------------------
+
+    /** With class granularity the whole class runs in one container here, before its tests replay. */
+    @Override
+    public void beforeAll(ExtensionContext ctx) throws Exception {
+        if (inChild() || ctx.getStore(NS).get(CLASS_FORK, ClassFork.class) != null) return; // an enclosing class forked
+        if (!IsolationSettings.wholeClassIsolated(ctx) || IsolationSettings.granularity(ctx) != Granularity.CLASS) return;
+        // No container timeout for a whole class: @Timeout acts per test in the child.
+        IsolationSettings t = IsolationSettings.of(ctx);
+        IsolationSettings s = new IsolationSettings(true, t.cpuPercent(), t.scheduler(), t.memoryBytes(), t.pids(), t.rootfs(),
+                t.budget(), null);
+        checkAvailable(ctx);
+        ForkedRun.Outcome outcome = ForkedRun.run(ctx, s, ClassNodes.selected(ctx));
+        ctx.getStore(NS).put(CLASS_FORK, new ClassFork(ctx.getUniqueId(), s, outcome));
+        ChildSession.Measured m = outcome.measured().get(ctx.getUniqueId());
+        Map<String, String> entries = UsageReport.entries(s, outcome, m == null ? null : m.usage(), m == null ? -1 : m.testPeakBytes());
+        entries.put("alice.granularity", "class");
+        publish(ctx, entries);
+        String kill = Verdicts.kernelKill(s, outcome.exec());
+        Throwable failure = kill == null ? null : new AssertionError("the container of " + ctx.getDisplayName() + " " + kill);
+        writeReport(ctx, failure, entries, kill);
+    }
+
     // --- the test itself -----------------------------------------------------------------------
 
     /**
@@ -73,7 +103,8 @@ public final class IsolationExtension implements BeforeTestExecutionCallback, In
         Throwable failure;
         RunResult result = null;
         try {
-            result = fork(ctx);
+            ClassFork cf = ctx.getStore(NS).get(CLASS_FORK, ClassFork.class);
+            result = cf != null ? replayFromClass(ctx, cf) : fork(ctx);
             failure = null;
         } catch (Throwable t) {
             failure = t;
@@ -178,9 +209,7 @@ public final class IsolationExtension implements BeforeTestExecutionCallback, In
 
     // --- the fork ------------------------------------------------------------------------------
 
-    /** Runs the context's test in a container and ends this test as the child ended it. */
-    private static RunResult fork(ExtensionContext ctx) throws Throwable {
-        IsolationSettings s = IsolationSettings.of(ctx);
+    private static void checkAvailable(ExtensionContext ctx) {
         String unavailable = Availability.unavailableReason();
         if (unavailable != null) {
             String msg = "cannot isolate " + ctx.getDisplayName() + ": " + unavailable + ". " + Availability.fix();
@@ -188,22 +217,54 @@ public final class IsolationExtension implements BeforeTestExecutionCallback, In
             if (abort) throw new TestAbortedException(msg);
             throw new IllegalStateException(msg);
         }
+    }
+
+    /** Runs the context's test in a container and ends this test as the child ended it. */
+    private static RunResult fork(ExtensionContext ctx) throws Throwable {
+        IsolationSettings s = IsolationSettings.of(ctx);
+        checkAvailable(ctx);
         ForkedRun.Outcome outcome = ForkedRun.run(ctx, s);
+        // The test's figures span its whole lifecycle in the child: the outermost node it ran.
+        ChildSession.Measured m = outermost(outcome, ctx.getUniqueId());
+        return conclude(ctx, s, outcome, m, true);
+    }
+
+    /** A test of a class that ran in one container: its own figures and outcome from the class's run. */
+    private static RunResult replayFromClass(ExtensionContext ctx, ClassFork cf) throws Throwable {
+        Method m = ctx.getRequiredTestMethod();
+        for (Class<? extends java.lang.annotation.Annotation> a : List.of(CpuLimit.class, MemoryLimit.class, PidsLimit.class, RootFs.class)) {
+            if (org.junit.platform.commons.support.AnnotationSupport.isAnnotated(m, a)) {
+                throw new org.junit.jupiter.api.extension.ExtensionConfigurationException("@" + a.getSimpleName() + " on "
+                        + m.getDeclaringClass().getSimpleName() + "." + m.getName() + " cannot apply: its class runs in one container"
+                        + " (granularity CLASS) with the class's limits; put the limit on the class or use granularity METHOD");
+            }
+        }
+        IsolationSettings s = IsolationSettings.of(ctx);
+        return conclude(ctx, s, cf.outcome(), cf.outcome().measured().get(ctx.getUniqueId()), false);
+    }
+
+    private static ChildSession.Measured outermost(ForkedRun.Outcome o, String uniqueId) {
+        String best = null;
+        for (String id : o.measured().keySet()) {
+            if (uniqueId.startsWith(id) && (best == null || id.length() < best.length())) best = id;
+        }
+        return best == null ? null : o.measured().get(best);
+    }
+
+    /** Publishes the test's usage, checks kills and budgets, and ends the test as the child ended it. */
+    private static RunResult conclude(ExtensionContext ctx, IsolationSettings s, ForkedRun.Outcome outcome,
+                                      ChildSession.Measured m, boolean ownContainer) throws Throwable {
         ExecResult exec = outcome.exec();
         RunResult result = outcome.result();
-        ResourceUsage test = result == null || result.usageBefore() == null || result.usageAfter() == null ? null
-                : result.usageAfter().since(result.usageBefore());
-        Map<String, String> entries = UsageReport.entries(s, exec, test);
+        ResourceUsage test = m == null ? null : m.usage();
+        long testPeak = m == null ? -1 : m.testPeakBytes();
+        Map<String, String> entries = UsageReport.entries(s, outcome, test, testPeak);
+        if (!ownContainer) entries.put("alice.granularity", "class");
         entries.putAll(outcome.scheduler());
         List<String> regressions = RegressionGate.check(ctx, entries);
         NodeResult target = result == null ? null : find(result, ctx.getUniqueId());
         if (target != null) for (Map<String, String> e : target.reportEntries()) ctx.publishReportEntry(e);
-        ctx.publishReportEntry(entries);
-        // Surefire (3.5) drops JUnit report entries; a line on stdout lands in its XML report
-        // as the test's <system-out>.
-        if (!ctx.getConfigurationParameter(UsageReport.STDOUT).map("false"::equalsIgnoreCase).orElse(false)) {
-            System.out.println(UsageReport.line(ctx.getDisplayName(), entries));
-        }
+        publish(ctx, entries);
 
         Throwable failure = null;
         String kill = Verdicts.kernelKill(s, exec);
@@ -217,11 +278,11 @@ public final class IsolationExtension implements BeforeTestExecutionCallback, In
             failure = ThrowableTransport.decode(target.throwable(), classLoader(ctx));
             if (failure == null && target.status().equals("SKIPPED")) failure = new TestAbortedException(target.reason());
             if (failure == null) failure = new AssertionError("isolated test " + target.status());
-            if (kill != null) failure.addSuppressed(new AssertionError(kill));
-        } else if (kill != null) {
+            if (kill != null && ownContainer) failure.addSuppressed(new AssertionError(kill));
+        } else if (kill != null && ownContainer) {
             failure = new AssertionError(kill);
         }
-        List<String> over = Verdicts.budgetViolations(s.budget(), exec, test);
+        List<String> over = Verdicts.budgetViolations(s.budget(), exec, test, testPeak);
         if (!over.isEmpty()) {
             AssertionError budget = new AssertionError("resource budget exceeded: " + String.join("; ", over));
             if (failure == null) failure = budget; else failure.addSuppressed(budget);
@@ -233,6 +294,15 @@ public final class IsolationExtension implements BeforeTestExecutionCallback, In
         writeReport(ctx, failure, entries, kill);
         if (failure != null) throw failure;
         return result;
+    }
+
+    private static void publish(ExtensionContext ctx, Map<String, String> entries) {
+        ctx.publishReportEntry(entries);
+        // Surefire (3.5) drops JUnit report entries; a line on stdout lands in its XML report
+        // as the test's <system-out>.
+        if (!ctx.getConfigurationParameter(UsageReport.STDOUT).map("false"::equalsIgnoreCase).orElse(false)) {
+            System.out.println(UsageReport.line(ctx.getDisplayName(), entries));
+        }
     }
 
     private static void writeReport(ExtensionContext ctx, Throwable failure, Map<String, String> entries, String kill) {
@@ -306,7 +376,7 @@ public final class IsolationExtension implements BeforeTestExecutionCallback, In
             return type == ContainerResources.class ? NotInParent.RESOURCES : NotInParent.SANDBOX;
         }
         IsolationSettings s = IsolationSettings.of(ctx);
-        if (type == ContainerResources.class) return new OwnContainer(s);
+        if (type == ContainerResources.class) return new OwnContainer(s, ctx.getUniqueId());
         // The parent serves Sandbox: this JVM's container may not make containers.
         if (ParentSandbox.channel() != null) return new ParentSandbox();
         return new ContainerSandbox(ForkedRun.sandboxConfig(s, SecuritySettings.of(ctx)));

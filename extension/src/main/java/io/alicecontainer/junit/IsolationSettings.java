@@ -28,6 +28,7 @@ record IsolationSettings(boolean isolated, Integer cpuPercent, CpuScheduler sche
     static final String DEFAULT_CPU = "alice.isolation.defaultCpuLimit";
     static final String DEFAULT_MEMORY = "alice.isolation.defaultMemoryLimit";
     static final String DEFAULT_PIDS = "alice.isolation.defaultPidsLimit";
+    static final String GRANULARITY = "alice.isolation.granularity";
 
     /** @ResourceBudget, parsed; null fields are not checked. */
     record Budget(Long memoryPeak, Duration cpuTime, Duration cpuStall, Duration memoryStall, Duration ioStall) {
@@ -43,6 +44,27 @@ record IsolationSettings(boolean isolated, Integer cpuPercent, CpuScheduler sche
     static boolean wholeClassIsolated(ExtensionContext ctx) {
         if (isolateAll(ctx)) return true;
         return ctx.getTestClass().map(c -> find(c, Isolated.class).isPresent()).orElse(false);
+    }
+
+    /**
+     * The granularity of the context's class: CLASS when the class (or an enclosing one) says
+     * {@code @Isolated(granularity = CLASS)}, or when the whole class is isolated and
+     * {@code alice.isolation.granularity=class}; else METHOD.
+     */
+    static Granularity granularity(ExtensionContext ctx) {
+        Granularity configured = ctx.getConfigurationParameter(GRANULARITY).map(v -> {
+            try {
+                return Granularity.valueOf(v.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new ExtensionConfigurationException("configuration parameter " + GRANULARITY
+                        + " must be `method` or `class`, was `" + v + "`");
+            }
+        }).orElse(Granularity.METHOD);
+        Optional<Class<?>> c = ctx.getTestClass();
+        if (c.isEmpty()) return Granularity.METHOD;
+        Optional<Isolated> a = find(c.get(), Isolated.class);
+        if (a.isPresent() && a.get().granularity() == Granularity.CLASS) return Granularity.CLASS;
+        return configured == Granularity.CLASS && wholeClassIsolated(ctx) ? Granularity.CLASS : Granularity.METHOD;
     }
 
     static IsolationSettings of(ExtensionContext ctx) {

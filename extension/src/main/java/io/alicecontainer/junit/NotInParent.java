@@ -17,6 +17,11 @@ enum NotInParent implements ContainerResources, Sandbox {
     }
 
     @Override
+    public ResourceUsage testUsage() {
+        throw misuse();
+    }
+
+    @Override
     public long memoryLimitBytes() {
         throw misuse();
     }

@@ -12,9 +12,12 @@ import java.lang.annotation.Target;
  * measured value and the budget, e.g. "cpu time 812.4 ms is over the budget of 500 ms". Empty
  * values are not checked. Implies {@link Isolated}.
  *
- * <p>{@code memoryPeak} is the container's peak (the child JVM included); the CPU time and the
- * stalls are those during the test itself, measured in the container from just before its
- * first callback ({@code @BeforeAll}) to after its last, so the child JVM's start does not count.
+ * <p>All are the test's own: {@code memoryPeak} is the test's memory peak
+ * ({@code alice.memory.test.peak.bytes}: the container's peak from the test's start minus what it
+ * used at that start, so the child JVM's ~40-85 MiB do not count; where the kernel cannot reset a
+ * cgroup's peak, the container's peak, and the message says so); the CPU time and the stalls are
+ * those during the test, measured from just before its first callback ({@code @BeforeAll}; with
+ * class granularity its {@code @BeforeEach}) to after its last.
  */
 @Documented
 @Inherited
@@ -22,7 +25,7 @@ import java.lang.annotation.Target;
 @Target({ElementType.TYPE, ElementType.METHOD, ElementType.ANNOTATION_TYPE})
 @Isolated
 public @interface ResourceBudget {
-    /** Peak memory of the container, as for -Xmx: "64M". */
+    /** The test's own memory peak, as for -Xmx: "64M". */
     String memoryPeak() default "";
 
     /** CPU time (user + system): "500ms", "2s", "1500us". */

@@ -21,12 +21,13 @@ import io.alicecontainer.junit.internal.SandboxProtocol;
  * requests (fd 5 in the child) and runs each in a new container configured like the test, from
  * this JVM, which holds the privileges the child's least-privilege container does not; the
  * result goes back on fd 6. Lives from the child's spawn until {@link #close()}, after the child
- * ended; closing kills a command still running.
+ * ended; closing kills a command still running. The configuration comes at hand-over
+ * ({@link #serve}): a pooled child is spawned before its test is known.
  */
 final class SandboxService implements AutoCloseable {
     private static final AtomicLong COUNTER = new AtomicLong();
 
-    private final ContainerConfig config;
+    private volatile ContainerConfig config;
     private final String prefix;
     private final int[] requests;   // [read: ours, write: the child's]
     private final int[] responses;  // [read: the child's, write: ours]
@@ -34,18 +35,17 @@ final class SandboxService implements AutoCloseable {
     private volatile Container running;
     private volatile boolean closed;
 
-    private SandboxService(ContainerConfig config, String prefix, int[] requests, int[] responses) {
-        this.config = config;
+    private SandboxService(String prefix, int[] requests, int[] responses) {
         this.prefix = prefix;
         this.requests = requests;
         this.responses = responses;
     }
 
     /** Two pipes for a child about to be spawned; its containers are named after prefix. */
-    static SandboxService open(ContainerConfig config, String prefix) {
+    static SandboxService open(String prefix) {
         int[] req = Native.pipe();
         try {
-            return new SandboxService(config, prefix, req, Native.pipe());
+            return new SandboxService(prefix, req, Native.pipe());
         } catch (RuntimeException e) {
             Native.closeQuietly(req[0]);
             Native.closeQuietly(req[1]);
@@ -68,11 +68,17 @@ final class SandboxService implements AutoCloseable {
         return responses[0];
     }
 
-    /** After the spawn: drops our copies of the child's ends (so its death reads as EOF) and serves. */
-    synchronized void childStarted() {
+    /** After the spawn: drops our copies of the child's ends, so that its death reads as EOF. */
+    synchronized void childSpawned() {
         Native.closeQuietly(requests[1]);
         Native.closeQuietly(responses[0]);
         requests[1] = responses[0] = -1;
+    }
+
+    /** At hand-over: serves the child's requests with containers of this configuration. */
+    synchronized void serve(ContainerConfig config) {
+        if (closed || requests[0] < 0) throw new IllegalStateException("the Sandbox channel is closed");
+        this.config = config;
         InputStream in;
         OutputStream out;
         try {

@@ -24,14 +24,18 @@ final class UsageReport {
     }
 
     /**
-     * The entries. {@code test} is the usage during the test itself (measured inside the
-     * container), {@code container} the container's whole life (the child JVM's start included).
+     * The entries. {@code test} is the usage during the test itself (read from the container's
+     * cgroup by the parent as the test started and ended in the child), {@code testPeak} the
+     * test's own memory peak (above what the container used when it started; -1 where the kernel
+     * cannot reset a peak), {@code run} the container's from hand-over (a cold child's whole life).
      */
-    static Map<String, String> entries(IsolationSettings s, ExecResult run, ResourceUsage test) {
+    static Map<String, String> entries(IsolationSettings s, ForkedRun.Outcome o, ResourceUsage test, long testPeak) {
+        ExecResult run = o.exec();
         ResourceUsage c = run.usage();
         ResourceUsage t = test != null ? test : c;
         Map<String, String> e = new LinkedHashMap<>();
         e.put("alice.memory.peak.bytes", Long.toString(c.memoryPeakBytes()));
+        e.put("alice.memory.test.peak.bytes", Long.toString(testPeak));
         e.put("alice.cpu.time.us", us(t.cpuTime()));
         e.put("alice.cpu.user.us", us(t.cpuUserTime()));
         e.put("alice.cpu.system.us", us(t.cpuSystemTime()));
@@ -46,6 +50,8 @@ final class UsageReport {
         e.put("alice.container.cpu.time.us", us(c.cpuTime()));
         e.put("alice.container.wall.ms", Long.toString(run.wallTime().toMillis()));
         e.put("alice.container.exit", run.outcome());
+        e.put("alice.container.pooled", Boolean.toString(o.pooled()));
+        if (o.pooled()) e.put("alice.container.boot.cpu.us", Long.toString(o.bootCpuUs()));
         if (s.memoryBytes() != null) e.put("alice.limit.memory.bytes", Long.toString(s.memoryBytes()));
         if (s.cpuPercent() != null) e.put("alice.limit.cpu.percent", Integer.toString(s.cpuPercent()));
         if (s.pids() != null) e.put("alice.limit.pids", Long.toString(s.pids()));
@@ -94,7 +100,7 @@ final class UsageReport {
         int i = 0;
         for (Map.Entry<String, String> en : entries.entrySet()) {
             String v = en.getValue();
-            b.append("    ").append(json(en.getKey())).append(": ").append(v.matches("-?\\d+") ? v : json(v));
+            b.append("    ").append(json(en.getKey())).append(": ").append(v.matches("-?\\d+|true|false") ? v : json(v));
             b.append(++i < entries.size() ? ",\n" : "\n");
         }
         b.append("  }");

@@ -148,9 +148,9 @@ class IsolationSoakTests {
 
         events.assertThatEvents()
                 .haveExactly(1, event(test("garbageOnTheResultChannel"), finishedWithFailure(message(m ->
-                        m.contains("did not complete: the child's result could not be read (34 bytes)")))))
+                        m.contains("did not complete: the child's result could not be read: java.io.StreamCorruptedException")))))
                 .haveExactly(1, event(test("floodsTheResultChannel"), finishedWithFailure(message(m ->
-                        m.contains("the child wrote more than 67108864 bytes to its result channel (83886080)")))))
+                        m.contains("did not complete: the child's result could not be read")))))
                 .haveExactly(1, event(test("endsWithoutAResult"), finishedWithFailure(message(m ->
                         m.contains("without reporting a result")))))
                 .haveExactly(1, event(test("busyPastItsTimeout"), finishedWithFailure(message(m ->

@@ -228,6 +228,14 @@ public final class CgroupController implements AutoCloseable {
         return CgroupUsage.memoryCurrent(v2For("memory"), v1Dirs.get("memory"));
     }
 
+    /**
+     * The memory peak as a resettable reading (see {@link MemoryPeak}); close it when done. On
+     * hybrid and v1 layouts, a reset is shared by every reader of the cgroup.
+     */
+    public MemoryPeak memoryPeak() {
+        return MemoryPeak.of(v2For("memory"), v1Dirs.get("memory"));
+    }
+
     /** CPU time used so far, in µs. */
     public long cpuUsageUs() {
         return CgroupUsage.cpuTime(v2Dir, v1Dirs)[0].toNanos() / 1000;

@@ -27,14 +27,14 @@ public final class ChildJvm {
     }
 
     /** The command: java, options, -cp, the agent main class and its two channel paths. */
-    public static List<String> command(String java, List<String> extraOptions, Class<?> testClass) {
+    public static List<String> command(String java, List<String> extraOptions, List<Path> classpath) {
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
         cmd.addAll(inheritedOptions());
         cmd.addAll(extraOptions);
         cmd.add("-D" + ForkedTestAgent.CHILD_PROPERTY + "=true");
         cmd.add("-cp");
-        cmd.add(String.join(File.pathSeparator, classpath(testClass).stream().map(Path::toString).toList()));
+        cmd.add(String.join(File.pathSeparator, classpath.stream().map(Path::toString).toList()));
         cmd.add(ForkedTestAgent.class.getName());
         cmd.add("/proc/self/fd/3");
         cmd.add("/proc/self/fd/4");
@@ -46,7 +46,7 @@ public final class ChildJvm {
     }
 
     /** This JVM's options, without a debugger's (a second JVM cannot take the same port). */
-    static List<String> inheritedOptions() {
+    public static List<String> inheritedOptions() {
         List<String> out = new ArrayList<>();
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (a.startsWith("-agentlib:jdwp") || a.startsWith("-Xrunjdwp") || a.equals("-Xdebug")) continue;
@@ -67,9 +67,9 @@ public final class ChildJvm {
      * java executable's home, reduced to few binds (a Maven repository as one). With the host
      * view, paths it shows already need no bind; in a root filesystem of the test's, all do.
      */
-    public static List<Bind> binds(String java, List<String> options, Path workdir, boolean hostView, Class<?> testClass) {
+    public static List<Bind> binds(String java, List<String> options, Path workdir, boolean hostView, List<Path> classpath) {
         TreeSet<Path> wanted = new TreeSet<>();
-        for (Path p : classpath(testClass)) wanted.add(bindRoot(p));
+        for (Path p : classpath) wanted.add(bindRoot(p));
         List<String> all = new ArrayList<>(inheritedOptions());
         all.addAll(options);
         for (String o : all) {

@@ -12,8 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.alicecontainer.ResourceUsage;
-import io.alicecontainer.cgroup.CgroupController;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.discovery.DiscoverySelectors;
 import org.junit.platform.engine.reporting.ReportEntry;
@@ -21,14 +19,15 @@ import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.core.LauncherConfig;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 
 /**
- * The child JVM's main class: waits on its channel for "run test X", runs exactly that test
- * through the JUnit Platform Launcher, and sends back how every node ended. A small agent rather
- * than a one-shot main with the test in argv, so that a pool of pre-booted children can serve
- * tests later.
+ * The child JVM's main class: boots, loads the JUnit launcher, then waits on its channel for
+ * "run test X" (a pooled child waits there until a test is handed to it), runs exactly that test
+ * (or class) through the JUnit Platform Launcher, telling the parent as each node starts and ends
+ * (see {@link ChildMessage}), and sends back how every node ended.
  *
  * <p>Usage: {@code java ... ForkedTestAgent <request file> <result file>} (the parent passes
  * {@code /proc/self/fd/3} and {@code /proc/self/fd/4}: two pipes, never stdout).
@@ -46,59 +45,102 @@ public final class ForkedTestAgent {
             System.exit(2);
         }
         System.setProperty(CHILD_PROPERTY, "true");
+        ObjectOutputStream out = new ObjectOutputStream(new BufferedOutputStream(new FileOutputStream(args[1])));
+        out.flush();
+        Launcher launcher = warmLauncher();
+        ObjectInputStream in;
         RunRequest request;
-        try (ObjectInputStream in = new ObjectInputStream(new BufferedInputStream(new FileInputStream(args[0])))) {
+        try {
+            in = new ObjectInputStream(new BufferedInputStream(new FileInputStream(args[0])));
             request = (RunRequest) in.readObject();
+        } catch (java.io.EOFException | java.io.StreamCorruptedException unused) {
+            // A pooled child whose test never came: the parent closed the channel.
+            System.exit(0);
+            return;
         }
-        RunResult result = run(request);
-        try (ObjectOutputStream out = new ObjectOutputStream(new BufferedOutputStream(new FileOutputStream(args[1])))) {
-            out.writeObject(result);
-        }
+        ParentLink link = new ParentLink(in, out);
+        ParentLink.install(link);
+        RunResult result = run(request, launcher, link);
+        link.send(result);
+        out.close();
         System.out.flush();
         System.err.flush();
         // exit, not halt: shutdown hooks such as JaCoCo's agent must still write their data.
         System.exit(0);
     }
 
-    static RunResult run(RunRequest request) {
+    /**
+     * The launcher, with the engines found and the discovery and execution classes loaded: what a
+     * pooled child does before it waits, so that a test handed to it finds JUnit ready. The
+     * warm-up runs one empty test of ours through a launcher of its own, without the listeners
+     * and extensions found by ServiceLoader (they see only the real run). A failure here is left
+     * for the real run to report.
+     */
+    static Launcher warmLauncher() {
+        try {
+            Launcher quiet = LauncherFactory.create(LauncherConfig.builder()
+                    .enableTestExecutionListenerAutoRegistration(false)
+                    .enableLauncherSessionListenerAutoRegistration(false)
+                    .enableLauncherDiscoveryListenerAutoRegistration(false)
+                    .enablePostDiscoveryFilterAutoRegistration(false)
+                    .build());
+            quiet.execute(LauncherDiscoveryRequestBuilder.request()
+                    .selectors(DiscoverySelectors.selectClass(Warmup.class))
+                    .configurationParameters(Map.of("junit.jupiter.extensions.autodetection.enabled", "false",
+                            "junit.jupiter.execution.parallel.enabled", "false"))
+                    .build(), new Collector(null));
+        } catch (RuntimeException | LinkageError e) {
+            // the real run reports it
+        }
+        return LauncherFactory.create();
+    }
+
+    /** One empty test, run before the child waits, to load JUnit's execution code. */
+    static final class Warmup {
+        @org.junit.jupiter.api.Test
+        void warmup() {
+        }
+    }
+
+    static RunResult run(RunRequest request, Launcher launcher, ParentLink link) {
         Map<String, String> params = new HashMap<>(request.configurationParameters());
-        // One test runs here; parallelism belongs to the parent.
+        // One test (or class) runs here; parallelism belongs to the parent.
         params.put("junit.jupiter.execution.parallel.enabled", "false");
         LauncherDiscoveryRequest discovery = LauncherDiscoveryRequestBuilder.request()
-                .selectors(DiscoverySelectors.selectUniqueId(request.uniqueId()))
+                .selectors(request.uniqueIds().stream().map(DiscoverySelectors::selectUniqueId).toList())
                 .configurationParameters(params)
                 .build();
-        Collector collector = new Collector();
+        Collector collector = new Collector(link);
         PrintStream err = System.err;
         try {
-            Launcher launcher = LauncherFactory.create();
             launcher.execute(discovery, collector);
         } catch (Throwable t) {
             t.printStackTrace(err);
-            return new RunResult(collector.results, collector.before, collector.after,
-                    "the child could not run " + request.uniqueId() + ": " + t);
+            return new RunResult(collector.results, "the child could not run " + request.uniqueIds() + ": " + t);
         }
-        boolean found = collector.results.stream().anyMatch(r -> r.uniqueId().equals(request.uniqueId()));
-        return new RunResult(collector.results, collector.before, collector.after,
-                found ? null : "the child JVM found no test with unique id " + request.uniqueId()
-                        + " (is the test class on the child's classpath?)");
+        List<String> missing = request.uniqueIds().stream()
+                .filter(id -> collector.results.stream().noneMatch(r -> r.uniqueId().equals(id))).toList();
+        return new RunResult(collector.results, missing.isEmpty() ? null : "the child JVM found no test with unique id "
+                + String.join(", ", missing) + " (is the test class on the child's classpath?)");
     }
 
-    /** Collects every finished node, its report entries, and the usage around the test. */
+    /**
+     * Collects every finished node and its report entries, and lets the parent read the usage as
+     * each node starts and ends.
+     */
     static final class Collector implements TestExecutionListener {
         final List<NodeResult> results = new ArrayList<>();
         final Map<String, List<Map<String, String>>> entries = new HashMap<>();
         final java.util.Set<String> dynamic = new java.util.HashSet<>();
-        ResourceUsage before;
-        ResourceUsage after;
-        String outermost;
+        private final ParentLink link;
+
+        Collector(ParentLink link) {
+            this.link = link;
+        }
 
         @Override
         public void executionStarted(TestIdentifier id) {
-            if (outermost == null && id.getParentId().isPresent()) {
-                outermost = id.getUniqueId();
-                before = usage();
-            }
+            if (link != null && id.getParentId().isPresent()) link.ask(new ChildMessage.Started(id.getUniqueId()));
         }
 
         @Override
@@ -118,7 +160,7 @@ public final class ForkedTestAgent {
 
         @Override
         public void executionFinished(TestIdentifier id, TestExecutionResult result) {
-            if (id.getUniqueId().equals(outermost)) after = usage();
+            if (link != null && id.getParentId().isPresent()) link.ask(new ChildMessage.Finished(id.getUniqueId()));
             results.add(node(id, result.getStatus().name(), null, result.getThrowable().orElse(null)));
         }
 
@@ -126,14 +168,6 @@ public final class ForkedTestAgent {
             return new NodeResult(id.getUniqueId(), id.getParentId().orElse(null), id.getDisplayName(), id.isTest(),
                     dynamic.contains(id.getUniqueId()), status, reason, ThrowableTransport.encode(t),
                     entries.getOrDefault(id.getUniqueId(), List.of()));
-        }
-
-        private static ResourceUsage usage() {
-            try {
-                return CgroupController.ownUsage();
-            } catch (RuntimeException e) {
-                return null;
-            }
         }
     }
 }

@@ -1,13 +1,18 @@
 package io.alicecontainer.junit.internal;
 
 import java.io.Serializable;
+import java.util.List;
 import java.util.Map;
 
 /**
- * "Run test X": what the parent sends the child agent over its channel.
+ * "Run these": what the parent sends the child agent over its channel, once.
  *
- * @param uniqueId                the JUnit unique id of the test (method, template invocation, factory)
+ * @param uniqueIds               JUnit unique ids: one test (method, template invocation, factory)
+ *                                or, with class granularity, the nodes of one class
  * @param configurationParameters the parent's JUnit configuration parameters
  */
-public record RunRequest(String uniqueId, Map<String, String> configurationParameters) implements Serializable {
+public record RunRequest(List<String> uniqueIds, Map<String, String> configurationParameters) implements Serializable {
+    public RunRequest {
+        uniqueIds = List.copyOf(uniqueIds);
+    }
 }
