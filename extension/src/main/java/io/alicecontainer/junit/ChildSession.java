@@ -103,9 +103,12 @@ final class ChildSession {
     }
 
     private void serve() {
-        try (ObjectInputStream in = new ObjectInputStream(new BufferedInputStream(fromChild))) {
+        Counting counted = new Counting(new BufferedInputStream(fromChild));
+        long boundary = 0;
+        try (ObjectInputStream in = new ObjectInputStream(counted)) {
             in.setObjectInputFilter(FILTER);
             while (true) {
+                boundary = counted.count;
                 Object o = in.readObject();
                 if (o instanceof RunResult r) {
                     result = r;
@@ -117,7 +120,12 @@ final class ChildSession {
                 }
             }
         } catch (EOFException e) {
-            // the child closed its channel (done, or died)
+            // The child closed its channel (done, or died); inside a message it wrote garbage.
+            long partial = counted.count - boundary;
+            if (result == null && partial > 0) {
+                decodeError = "the child's result could not be read: its channel ended " + partial
+                        + " bytes into a message (garbage, or a message cut short)";
+            }
         } catch (IOException | ClassNotFoundException | RuntimeException e) {
             if (result == null) decodeError = "the child's result could not be read: " + e;
             // Nobody reads the channel any more: a child still writing would block for ever. Its
@@ -213,6 +221,36 @@ final class ChildSession {
 
     String decodeError() {
         return decodeError;
+    }
+
+    /** Counts the bytes the object stream took, to tell a clean end of the channel from one inside a message. */
+    private static final class Counting extends java.io.FilterInputStream {
+        long count;
+
+        Counting(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) count++;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) count += n;
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long k = super.skip(n);
+            count += k;
+            return k;
+        }
     }
 
     private static void closeQuietly(java.io.Closeable c) {

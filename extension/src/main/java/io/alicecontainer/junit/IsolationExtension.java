@@ -269,7 +269,10 @@ public final class IsolationExtension implements BeforeAllCallback, BeforeTestEx
         Throwable failure = null;
         String kill = Verdicts.kernelKill(s, exec);
         if (target == null) {
-            String why = kill != null ? kill
+            // A channel that could not be decoded made the parent kill the child: that is the cause,
+            // not the SIGKILL; a timeout or the OOM killer still come first.
+            boolean channelFirst = outcome.decodeError() != null && !exec.timedOut() && !exec.oomKilled();
+            String why = kill != null && !channelFirst ? kill
                     : outcome.decodeError() != null ? outcome.decodeError()
                     : result != null && result.error() != null ? result.error()
                     : "the child JVM ended (" + exec.outcome() + ") without reporting a result";
