@@ -20,6 +20,7 @@ import io.alicecontainer.ContainerProcess;
 import io.alicecontainer.ExecResult;
 import io.alicecontainer.internal.Native;
 import io.alicecontainer.junit.internal.ChildJvm;
+import io.alicecontainer.junit.internal.ClassDataSharing;
 import io.alicecontainer.junit.internal.RunRequest;
 import io.alicecontainer.junit.internal.RunResult;
 import io.alicecontainer.rootfs.Bind;
@@ -73,7 +74,9 @@ final class ForkedRun {
         String java = ctx.getConfigurationParameter(ChildJvm.JAVA).orElseGet(ChildJvm::defaultJava);
         List<String> extra = ctx.getConfigurationParameter(ChildJvm.JVM_OPTIONS)
                 .map(v -> List.of(v.trim().split("\\s+"))).filter(l -> !l.get(0).isEmpty()).orElse(List.of());
-        List<String> options = new ArrayList<>(extra);
+        ClassDataSharing.Plan cds = ClassDataSharing.plan(ctx::getConfigurationParameter, java, extra);
+        List<String> options = new ArrayList<>(cds.options());
+        options.addAll(extra);
         ContainerConfig config = containerConfig(s, ctx, options, java);
         String name = "t" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet() + "-"
                 + ctx.getTestMethod().map(m -> m.getName()).orElse("test").replaceAll("[^A-Za-z0-9_.-]", "_");
@@ -93,7 +96,7 @@ final class ForkedRun {
              DynamicScheduler scheduler = s.scheduler().config() == null ? null
                      : DynamicScheduler.create(container.cgroup(), s.scheduler().config(),
                              s.cpuPercent() * ContainerConfig.CPU_PERIOD_US / 100).start()) {
-            Command command = Command.builder(ChildJvm.command(java, options))
+            Command command = Command.builder(ChildJvm.command(java, options, cds.classpath()))
                     .passFd(toChild[0])
                     .passFd(fromChild[1])
                     .alsoRead(fromChild[0], resultBytes)
