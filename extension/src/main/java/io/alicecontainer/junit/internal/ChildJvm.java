@@ -76,7 +76,7 @@ public final class ChildJvm {
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (a.startsWith("-agentlib:jdwp") || a.startsWith("-Xrunjdwp") || a.equals("-Xdebug")) continue;
             if (a.startsWith("-D" + ForkedTestAgent.CHILD_PROPERTY)) continue;
-            out.add(a);
+            out.add(ChildAgents.forChild(a));
         }
         return out;
     }

@@ -1,0 +1,42 @@
+package io.alicecontainer.junit.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class ChildOptionsTests {
+
+    @Test
+    @DisplayName("children get C1, Serial GC and no perf data unless an option of the user's chose them")
+    void defaultsYieldToTheUsersChoice() {
+        assertThat(ChildDefaults.options(List.of(), List.of()))
+                .containsExactly("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData");
+        assertThat(ChildDefaults.options(List.of("-XX:+UseG1GC"), List.of("-XX:TieredStopAtLevel=4")))
+                .containsExactly("-XX:-UsePerfData");
+        assertThat(ChildDefaults.options(List.of("-XX:-TieredCompilation", "-XX:+UsePerfData"), List.of("-XX:+UseParallelGC")))
+                .isEmpty();
+    }
+
+    @Test
+    @DisplayName("the defaults come first in a child's command, the user's options last")
+    void usersOptionsComeLast() {
+        List<String> cmd = ChildJvm.command("java", List.of("-XX:TieredStopAtLevel=2"));
+        assertThat(cmd.indexOf("-XX:TieredStopAtLevel=2")).isGreaterThan(cmd.indexOf("-XX:-UsePerfData"));
+        assertThat(cmd).doesNotContain("-XX:TieredStopAtLevel=1");
+    }
+
+    @Test
+    @DisplayName("a JaCoCo agent of its own configuration excludes the test framework in children, and only then")
+    void jacocoSkipsTheTestFramework() {
+        String jar = "-javaagent:/r/org/jacoco/org.jacoco.agent/0.8.15/org.jacoco.agent-0.8.15-runtime.jar";
+        assertThat(ChildAgents.forChild(jar + "=destfile=/x/jacoco.exec,append=true"))
+                .isEqualTo(jar + "=destfile=/x/jacoco.exec,append=true,excludes=" + ChildAgents.TEST_FRAMEWORK);
+        assertThat(ChildAgents.forChild(jar)).isEqualTo(jar + "=excludes=" + ChildAgents.TEST_FRAMEWORK);
+        assertThat(ChildAgents.forChild(jar + "=includes=org.junit.*")).isEqualTo(jar + "=includes=org.junit.*");
+        assertThat(ChildAgents.forChild(jar + "=destfile=a,excludes=x.*")).isEqualTo(jar + "=destfile=a,excludes=x.*");
+        assertThat(ChildAgents.forChild("-javaagent:/other/agent.jar=x")).isEqualTo("-javaagent:/other/agent.jar=x");
+    }
+}
