@@ -68,7 +68,7 @@ final class ArchiveMaker {
         Path archive = dir.resolve(key + ".jsa");
         try (FileChannel channel = FileChannel.open(dir.resolve(key + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock lock = tryLock(channel)) {
-            if (lock == null || Files.isRegularFile(archive)) return lock == null ? null : archive;
+            if (lock == null || ClassDataSharing.usable(archive)) return lock == null ? null : archive;
             long started = System.nanoTime();
             String suffix = ".tmp" + ProcessHandle.current().pid();
             Path classList = dir.resolve(key + ".classlist" + suffix);
@@ -87,9 +87,24 @@ final class ArchiveMaker {
                 dump.addAll(List.of("-Xshare:dump", "-XX:SharedClassListFile=" + classList, "-XX:SharedArchiveFile=" + temp,
                         "-cp", join(order.jars())));
                 run(dump, log, "java -Xshare:dump");
+                // -Xshare:dump does not fail on a short write: map it once, every page checked
+                List<String> check = new ArrayList<>(List.of(java));
+                check.addAll(dumpOptions);
+                check.addAll(List.of("-Xshare:on", "-XX:+VerifySharedSpaces", "-XX:SharedArchiveFile=" + temp,
+                        "-cp", join(order.jarsFirst()), "-version"));
+                run(check, log, "the archive's check (java -Xshare:on -XX:+VerifySharedSpaces)");
+                Path size = ClassDataSharing.sizeFile(archive);
+                Path sizeTemp = dir.resolve(size.getFileName() + suffix);
+                TEMPORARY.add(sizeTemp);
+                Files.writeString(sizeTemp, Long.toString(Files.size(temp)));
+                Files.move(sizeTemp, size, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                TEMPORARY.remove(sizeTemp);
                 Files.move(temp, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 Files.deleteIfExists(log);
-                for (Path old : ClassDataSharing.stale(dir, 3)) Files.deleteIfExists(old);
+                for (Path old : ClassDataSharing.stale(dir, 3)) {
+                    Files.deleteIfExists(ClassDataSharing.sizeFile(old));
+                    Files.deleteIfExists(old);
+                }
                 System.err.printf("[alice] class-data sharing archive for child JVMs made in %.1f s: %s%n",
                         (System.nanoTime() - started) / 1e9, archive);
                 return archive;

@@ -26,9 +26,10 @@ import java.util.function.Function;
  * <p>The archive is made in the background on first use, outside any container, by the JDK's own
  * two steps ({@code -XX:DumpLoadedClassList} during a warm-up run of the JUnit launcher, then
  * {@code -Xshare:dump}); children started meanwhile run without it. Never harmful: the file is
- * renamed into place complete, one JVM makes it (a file lock), children map it with
- * {@code -Xshare:auto} (a stale, truncated or foreign file makes the JVM run without it, silently,
- * which {@code ClassDataSharingTests} checks).
+ * checked ({@code -Xshare:on -XX:+VerifySharedSpaces}) and renamed into place complete, one JVM
+ * makes it (a file lock), children map it with {@code -Xshare:auto} (a stale or foreign file makes
+ * the JVM run without it, silently) and only while its size is the one recorded when it was made
+ * (HotSpot 17 crashes on a truncated archive). {@code ClassDataSharingTests} checks all that.
  */
 public final class ClassDataSharing {
     /** {@code false} turns class-data sharing for children off. */
@@ -37,6 +38,7 @@ public final class ClassDataSharing {
     public static final String DIRECTORY = "alice.isolation.cds.dir";
     static final String DEFAULT_DIRECTORY = "target/alice-cds";
 
+    /** Archives made or being made by this JVM, by path. */
     private static final Map<String, ArchiveMaker> MAKERS = new ConcurrentHashMap<>();
 
     /** How a child starts: its class path (in the order the archive needs) and its CDS options. */
@@ -70,16 +72,30 @@ public final class ClassDataSharing {
             return Plan.none(classpath); // a jar vanished: no archive for this child
         }
         Path archive = dir.resolve(key + ".jsa");
-        if (Files.isRegularFile(archive)) {
+        if (usable(archive)) {
             return new Plan(order.jarsFirst(), List.of("-Xshare:auto", "-XX:SharedArchiveFile=" + archive), archive);
         }
-        MAKERS.computeIfAbsent(key, k -> ArchiveMaker.start(java, dumpOptions, order, dir, k));
+        MAKERS.computeIfAbsent(archive.toString(), k -> ArchiveMaker.start(java, dumpOptions, order, dir, key));
         return Plan.none(classpath);
     }
 
-    /** The archive being made for this key in this JVM, if any (for tests). */
-    static ArchiveMaker maker(String key) {
-        return MAKERS.get(key);
+    /**
+     * Whether an archive is whole: its size is the one recorded when it was made. HotSpot 17 maps
+     * a truncated archive and dies of SIGBUS touching the missing pages (measured), so a file
+     * cut short after it was made (a full disk, a copy) must not reach a child.
+     */
+    static boolean usable(Path archive) {
+        try {
+            Path size = sizeFile(archive);
+            return Files.isRegularFile(archive) && Files.isRegularFile(size)
+                    && Long.parseLong(Files.readString(size).trim()) == Files.size(archive);
+        } catch (IOException | NumberFormatException e) {
+            return false;
+        }
+    }
+
+    static Path sizeFile(Path archive) {
+        return archive.resolveSibling(archive.getFileName() + ".size");
     }
 
     static boolean enabled(Function<String, Optional<String>> config, List<String> options) {

@@ -65,19 +65,34 @@ class ClassDataSharingTests {
     }
 
     @Test
-    @DisplayName("a truncated, garbage or empty archive is ignored with -Xshare:auto (and refused with -Xshare:on)")
+    @DisplayName("a garbage, empty or missing archive is ignored with -Xshare:auto (and refused with -Xshare:on)")
     void corruptArchiveIsHarmless(@TempDir Path dir) throws Exception {
         byte[] good = Files.readAllBytes(archive);
-        Path truncated = Files.write(dir.resolve("truncated.jsa"), java.util.Arrays.copyOf(good, good.length / 3));
+        Path truncated = Files.write(dir.resolve("truncated.jsa"), java.util.Arrays.copyOf(good, 4096));
         Path garbage = Files.write(dir.resolve("garbage.jsa"), "not an archive".getBytes(StandardCharsets.UTF_8));
         Path empty = Files.write(dir.resolve("empty.jsa"), new byte[0]);
-        for (Path bad : List.of(truncated, garbage, empty, dir.resolve("missing.jsa"))) {
+        for (Path bad : List.of(garbage, empty, dir.resolve("missing.jsa"))) {
             Run auto = java(List.of("-Xshare:auto", "-XX:SharedArchiveFile=" + bad), order.jarsFirst());
             assertThat(auto.exit).as(bad + ": " + auto.output).isZero();
             assertThat(auto.output).as(bad.toString()).doesNotContainIgnoringCase("error").doesNotContainIgnoringCase("warning");
         }
         Run on = java(List.of("-Xshare:on", "-XX:SharedArchiveFile=" + truncated), order.jarsFirst());
         assertThat(on.exit).as("-Xshare:on proves the check above meaningful").isNotZero();
+    }
+
+    @Test
+    @DisplayName("an archive is used only at the size it was made with (HotSpot 17 dies of SIGBUS on a truncated one)")
+    void truncatedArchiveIsNotUsed(@TempDir Path dir) throws Exception {
+        assertThat(ClassDataSharing.usable(archive)).isTrue();
+        Path copy = Files.copy(archive, dir.resolve("copy.jsa"));
+        Files.copy(ClassDataSharing.sizeFile(archive), ClassDataSharing.sizeFile(copy));
+        assertThat(ClassDataSharing.usable(copy)).isTrue();
+        try (var ch = java.nio.channels.FileChannel.open(copy, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(Files.size(copy) - 4096);
+        }
+        assertThat(ClassDataSharing.usable(copy)).isFalse();
+        Files.delete(ClassDataSharing.sizeFile(copy));
+        assertThat(ClassDataSharing.usable(copy)).as("no recorded size").isFalse();
     }
 
     @Test
@@ -178,7 +193,7 @@ class ClassDataSharingTests {
             pool.shutdownNow();
         }
         try (var files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString()).sorted().toList()).containsExactly("k2.jsa", "k2.lock");
+            assertThat(files.map(p -> p.getFileName().toString()).sorted().toList()).containsExactly("k2.jsa", "k2.jsa.size", "k2.lock");
         }
         Run on = java(List.of("-Xshare:on", "-XX:SharedArchiveFile=" + dir.resolve("k2.jsa")), order.jarsFirst());
         assertThat(on.exit).as(on.output).isZero();
