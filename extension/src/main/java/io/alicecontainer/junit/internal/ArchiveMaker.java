@@ -25,11 +25,26 @@ import java.util.concurrent.TimeUnit;
  */
 final class ArchiveMaker {
     private static final long STEP_TIMEOUT_S = 180;
+    /**
+     * How long an exiting JVM waits for an archive still being made: a short suite may end before
+     * its archive is done, and the next run should find it. Below Surefire's 30 s
+     * (forkedProcessExitTimeoutInSeconds), after which it kills the fork.
+     */
+    private static final long EXIT_WAIT_MS = 25_000;
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
     private static final Set<Path> TEMPORARY = ConcurrentHashMap.newKeySet();
+    private static final Set<Thread> MAKING = ConcurrentHashMap.newKeySet();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            long deadline = System.currentTimeMillis() + EXIT_WAIT_MS;
+            for (Thread t : MAKING) {
+                try {
+                    t.join(Math.max(1, deadline - System.currentTimeMillis()));
+                } catch (InterruptedException e) {
+                    break;
+                }
+            }
             RUNNING.forEach(Process::destroyForcibly);
             for (Path p : TEMPORARY) {
                 try {
@@ -55,9 +70,12 @@ final class ArchiveMaker {
             } catch (Throwable e) {
                 System.err.println("[alice] no class-data sharing archive for child JVMs: " + e.getMessage());
                 m.result.complete(null);
+            } finally {
+                MAKING.remove(Thread.currentThread());
             }
         }, "alice-cds-" + key);
         t.setDaemon(true);
+        MAKING.add(t);
         t.start();
         return m;
     }
@@ -70,6 +88,7 @@ final class ArchiveMaker {
              FileLock lock = tryLock(channel)) {
             if (lock == null || ClassDataSharing.usable(archive)) return lock == null ? null : archive;
             long started = System.nanoTime();
+            removeLeftovers(dir, key);
             String suffix = ".tmp" + ProcessHandle.current().pid();
             Path classList = dir.resolve(key + ".classlist" + suffix);
             Path temp = dir.resolve(key + ".jsa" + suffix);
@@ -113,6 +132,16 @@ final class ArchiveMaker {
                 Files.deleteIfExists(temp);
                 TEMPORARY.remove(classList);
                 TEMPORARY.remove(temp);
+            }
+        }
+    }
+
+    /** Temporary files of a maker that was killed (we hold the lock: nobody else writes them). */
+    private static void removeLeftovers(Path dir, String key) throws IOException {
+        try (var files = Files.list(dir)) {
+            for (Path p : files.filter(f -> f.getFileName().toString().startsWith(key + ".")
+                    && f.getFileName().toString().contains(".tmp")).toList()) {
+                Files.deleteIfExists(p);
             }
         }
     }
