@@ -2,10 +2,14 @@ package io.alicecontainer.junit.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.util.List;
+
+import io.alicecontainer.rootfs.Bind;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ChildOptionsTests {
 
@@ -38,5 +42,15 @@ class ChildOptionsTests {
         assertThat(ChildAgents.forChild(jar + "=includes=org.junit.*")).isEqualTo(jar + "=includes=org.junit.*");
         assertThat(ChildAgents.forChild(jar + "=destfile=a,excludes=x.*")).isEqualTo(jar + "=destfile=a,excludes=x.*");
         assertThat(ChildAgents.forChild("-javaagent:/other/agent.jar=x")).isEqualTo("-javaagent:/other/agent.jar=x");
+    }
+
+    @Test
+    @DisplayName("an archive outside the working directory is bound read-only into the container; one inside is not")
+    void archiveOutsideTheWorkingDirectoryIsBound(@TempDir Path elsewhere, @TempDir Path workdir) {
+        String outside = "-XX:SharedArchiveFile=" + elsewhere.resolve("k.jsa");
+        String inside = "-XX:SharedArchiveFile=" + workdir.resolve("target/alice-cds/k.jsa");
+        assertThat(ChildJvm.binds(ChildJvm.defaultJava(), List.of(outside), workdir, false)).contains(Bind.readOnly(elsewhere));
+        assertThat(ChildJvm.binds(ChildJvm.defaultJava(), List.of(inside), workdir, false))
+                .noneMatch(b -> b.source().startsWith(workdir));
     }
 }
