@@ -59,18 +59,30 @@ final class ArchiveKey {
 
     /**
      * The options of a child that an archive must be made with too: the collector and the heap's
-     * size and layout (compressed oops and class pointers are archived as they were). Agents,
+     * size and layout (compressed oops and class pointers are archived as they were), and the
+     * modules added to the boot layer: an agent adds {@code java.instrument}, and JDK 25 prints
+     * "[error][cds] Mismatched values for property jdk.module.addmods" into every child's output
+     * when the archive was made without it (measured; JDK 17 says nothing). Agents themselves,
      * properties and logging do not matter and stay out of the warm-up run.
      */
     static List<String> relevantOptions(List<String> options) {
         List<String> out = new ArrayList<>();
-        for (String o : options) {
+        java.util.TreeSet<String> modules = new java.util.TreeSet<>();
+        for (int i = 0; i < options.size(); i++) {
+            String o = options.get(i);
             if (o.startsWith("-Xmx") || o.startsWith("-XX:MaxHeapSize") || o.startsWith("-XX:ObjectAlignmentInBytes")
                     || o.matches("-XX:[+-]Use\\w*GC") || o.matches("-XX:[+-]UseCompressed\\w+")
                     || o.startsWith("-XX:CompressedClassSpaceSize")) {
                 out.add(o);
+            } else if (o.startsWith("-javaagent:")) {
+                modules.add("java.instrument");
+            } else if (o.startsWith("--add-modules=")) {
+                modules.addAll(List.of(o.substring("--add-modules=".length()).split(",")));
+            } else if (o.equals("--add-modules") && i + 1 < options.size()) {
+                modules.addAll(List.of(options.get(++i).split(",")));
             }
         }
+        if (!modules.isEmpty()) out.add("--add-modules=" + String.join(",", modules));
         return out;
     }
 }

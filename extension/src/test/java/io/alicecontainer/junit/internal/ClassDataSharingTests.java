@@ -96,6 +96,18 @@ class ClassDataSharingTests {
     }
 
     @Test
+    @DisplayName("a child with an agent maps an archive made for agents, and says nothing about it")
+    void archiveForAgents(@TempDir Path dir) throws Exception {
+        Path agent = agentJar(dir);
+        List<String> withAgent = List.of("-javaagent:" + agent);
+        Path forAgents = ArchiveMaker.make(JAVA, ArchiveKey.relevantOptions(withAgent), order, dir, "k4");
+        Run r = java(List.of("-Xshare:on", "-XX:SharedArchiveFile=" + forAgents, "-javaagent:" + agent, "-Xlog:class+load=info"),
+                order.jarsFirst());
+        assertThat(r.exit).as(r.output).isZero();
+        assertThat(r.output).containsPattern(LAUNCHER_SHARED).doesNotContain("[error]").doesNotContain("[warning]");
+    }
+
+    @Test
     @DisplayName("a stale archive (a jar rebuilt since) is ignored silently")
     void staleArchiveIsHarmless(@TempDir Path dir) throws Exception {
         List<Path> copies = new ArrayList<>();
@@ -129,8 +141,10 @@ class ClassDataSharingTests {
         assertThat(ArchiveKey.of(JAVA, List.of(), List.of(a, b))).as("touched").isNotEqualTo(rebuilt);
         assertThat(ArchiveKey.of(JAVA, List.of(), List.of(b, a))).as("order").isNotEqualTo(rebuilt);
         assertThat(ArchiveKey.of(JAVA, List.of("-XX:+UseG1GC"), List.of(a, b))).as("collector").isNotEqualTo(rebuilt);
-        assertThat(ArchiveKey.relevantOptions(List.of("-Xmx64m", "-XX:+UseSerialGC", "-javaagent:x.jar", "-Dx=y", "-XX:-UsePerfData",
+        assertThat(ArchiveKey.relevantOptions(List.of("-Xmx64m", "-XX:+UseSerialGC", "-Dx=y", "-XX:-UsePerfData",
                 "-XX:-UseCompressedOops"))).containsExactly("-Xmx64m", "-XX:+UseSerialGC", "-XX:-UseCompressedOops");
+        assertThat(ArchiveKey.relevantOptions(List.of("-javaagent:x.jar=a", "--add-modules", "jdk.net,java.sql", "-Xss2m")))
+                .as("an agent adds java.instrument to the boot layer").containsExactly("--add-modules=java.instrument,java.sql,jdk.net");
     }
 
     @Test
@@ -224,6 +238,19 @@ class ClassDataSharingTests {
 
     private static Function<String, Optional<String>> config(Map<String, String> values) {
         return k -> Optional.ofNullable(values.get(k));
+    }
+
+    /** An agent that does nothing: what the JVM adds to the boot layer for any -javaagent. */
+    private static Path agentJar(Path dir) throws IOException {
+        java.util.jar.Manifest mf = new java.util.jar.Manifest();
+        mf.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        mf.getMainAttributes().putValue("Premain-Class", NoopAgent.class.getName());
+        Path file = dir.resolve("agent.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(file), mf)) {
+            out.putNextEntry(new ZipEntry("README"));
+            out.closeEntry();
+        }
+        return file;
     }
 
     private static Path jar(Path file, String entry, String content) throws IOException {
