@@ -60,8 +60,13 @@ if [ "$JACOCO" = 1 ]; then
     [ -f "$AGENT" ] || (cd "$TMP" && mvn -B -ntp -q "${MVN_REPO[@]}" org.apache.maven.plugins:maven-dependency-plugin:3.6.1:get \
         -Dartifact=org.jacoco:org.jacoco.agent:0.8.15:jar:runtime >"$TMP/jacoco.log" 2>&1) \
         || { cat "$TMP/jacoco.log" >&2; die "cannot get the JaCoCo agent"; }
-    OPTS[c1-serial-cds-jacoco]="${OPTS[c1-serial-cds]} -javaagent:$AGENT=destfile=$TMP/jacoco.exec"
-    OPTS[c1-serial-cds-jacoco-nojunit]="${OPTS[c1-serial-cds]} -javaagent:$AGENT=destfile=$TMP/jacoco.exec,excludes=org.junit.*:org.opentest4j.*:org.apiguardian.*"
+    # as the extension does for children with an agent: the archive made with java.instrument added
+    "$JAVA" -Xshare:dump --add-modules=java.instrument -XX:SharedClassListFile="$TMP/classes.list" \
+        -XX:SharedArchiveFile="$TMP/app-agent.jsa" -cp "$RUNCP" >"$TMP/dump-agent.log" 2>&1 \
+        || { cat "$TMP/dump-agent.log" >&2; die "-Xshare:dump for agents failed"; }
+    AGENT_CDS="$C1 -XX:+UseSerialGC -XX:SharedArchiveFile=$TMP/app-agent.jsa"
+    OPTS[c1-serial-cds-jacoco]="$AGENT_CDS -javaagent:$AGENT=destfile=$TMP/jacoco.exec"
+    OPTS[c1-serial-cds-jacoco-nojunit]="$AGENT_CDS -javaagent:$AGENT=destfile=$TMP/jacoco.exec,excludes=org.junit.*:org.opentest4j.*:org.apiguardian.*"
 fi
 
 : >"$TMP/runs.tsv"
