@@ -6,7 +6,7 @@
 #
 # Usage (from anywhere in the repository; root is not needed but common.sh asks for it):
 #   ci/benchmarks/child-options.sh
-#   REPS=30 JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java ci/benchmarks/child-options.sh
+#   REPS=30 JAVA=<a JDK 25>/bin/java ci/benchmarks/child-options.sh
 #
 # Settings (environment):
 #   REPS=15     runs per row
