@@ -25,54 +25,15 @@ DEVICE=${DEVICE:-}
 JAVA_OPTS=${JAVA_OPTS:-}
 INVOCATION="BATCHES=$BATCHES WARMUP=$WARMUP MARKS=$MARKS SKIP_BUILD=$SKIP_BUILD $0${*:+ $*}"
 
-log() { printf '[iouring] %s\n' "$*" >&2; }
-die() { printf '[iouring] ERROR: %s\n' "$*" >&2; exit 1; }
-
-[ "$(id -u)" = 0 ] || die "run as root: the benchmark creates cgroups"
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_init iouring
 [[ "$BATCHES" =~ ^[0-9]+$ ]] && [ "$BATCHES" -ge "${MIN_BATCHES:-1000}" ] || die "BATCHES must be a number >= 1000 (got $BATCHES)"
 [[ "$MARKS" =~ ^[0-9]+$ ]] || die "MARKS must be a number (got $MARKS)"
-
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
-[ -f "$REPO/runtime/pom.xml" ] || die "cannot find runtime/pom.xml above $HERE"
-
-missing=()
-command -v javac >/dev/null || missing+=(openjdk-17-jdk-headless)
-command -v mvn >/dev/null || missing+=(maven)
-{ [ "$MARKS" = 0 ] || command -v strace >/dev/null; } || missing+=(strace)
-if [ ${#missing[@]} -gt 0 ]; then
-    log "installing ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >&2
-    apt-get install -y -qq "${missing[@]}" >&2
-fi
-
-TMP=$(mktemp -d /tmp/alice-iouring.XXXXXX)
+tools=(openjdk-17-jdk-headless:javac maven:mvn)
+[ "$MARKS" = 0 ] || tools+=(strace:strace)
+bench_tools "${tools[@]}"
 PREFIX="iou-bench-$$-"
-cleanup() {
-    local rc=$?
-    set +e
-    rm -rf "$TMP"
-    exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-cd "$REPO"
-CLASSES=$REPO/runtime/target/classes
-if [ "$SKIP_BUILD" = 1 ] && [ -d "$CLASSES/io/alicecontainer/iouring" ]; then
-    BUILD_NOTE="runtime/target/classes as found (SKIP_BUILD=1)"
-else
-    log "building the runtime: mvn -q -pl runtime compile"
-    timeout 300 mvn -q -pl runtime compile >"$TMP/build.log" 2>&1 || { cat "$TMP/build.log" >&2; die "the runtime does not build"; }
-    BUILD_NOTE="built with mvn -q -pl runtime compile"
-fi
-timeout 300 mvn -q -pl runtime dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$TMP/cp.txt" >"$TMP/cp.log" 2>&1 \
-    || { cat "$TMP/cp.log" >&2; die "mvn dependency:build-classpath failed"; }
-# A snapshot of the classes: other builds in the same work tree must not change them mid-run.
-cp -a "$CLASSES" "$TMP/runtime-classes"
-[ -d "$TMP/runtime-classes/io/alicecontainer/iouring" ] || die "runtime/target/classes has no io/alicecontainer/iouring"
-CP="$TMP/runtime-classes:$(cat "$TMP/cp.txt")"
+bench_runtime_cp io/alicecontainer/iouring compile
 mkdir -p "$TMP/classes"
 javac --release 17 -nowarn -d "$TMP/classes" -cp "$CP" "$HERE/iouring/IoUringBench.java"
 
@@ -86,7 +47,7 @@ leftovers() {
 echo "# io_uring-batched cgroup writes vs plain writes ($(date -u '+%Y-%m-%d %H:%M UTC'))"
 echo "command:  $INVOCATION"
 echo "harness:  java ${JAVA_OPTS:+$JAVA_OPTS }-Dbatches=$BATCHES -Dwarmup=$WARMUP -cp <runtime classes + deps> IoUringBench"
-echo "runtime:  $BUILD_NOTE (commit $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo ?)$([ -z "$(git -C "$REPO" status --porcelain -- runtime/src/main 2>/dev/null)" ] || echo ', runtime/src/main has uncommitted or untracked changes'))"
+echo "runtime:  $BUILD_NOTE"
 echo "machine:  nproc=$(nproc), kernel $(uname -r), $(. /etc/os-release && echo "$PRETTY_NAME"), kernel.io_uring_disabled=$(cat /proc/sys/kernel/io_uring_disabled 2>/dev/null || echo n/a), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "java:     $(java -version 2>&1 | tr '\n' ' ' | sed 's/ *$//')"
 echo "cgroups:  $(stat -fc %T /sys/fs/cgroup)$( [ -e /sys/fs/cgroup/unified/cgroup.controllers ] && echo " (hybrid: v1 controllers + cgroup2 at /sys/fs/cgroup/unified)")"

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# What an @Isolated test costs: wall time of 20 trivial tests (a) in-process, (b) each @Isolated,
-# (c) a Surefire fork per class, side by side with a bare cold `java` running the JUnit Platform
-# console launcher on one trivial test. See ci/benchmarks/README.md ("Isolated test overhead").
+# What an @Isolated test costs: wall time of 20 trivial tests (a) in-process, (b) each @Isolated
+# cold (no pool, no CDS archive), with the children's CDS archive, with the pool of warm children,
+# with both, at class granularity, with JUnit's parallel execution; (c) a Surefire fork per class;
+# (q) QuickPerf's per-test JVM fork (@HeapSize); side by side with a bare cold `java` running the
+# JUnit Platform console launcher on one trivial test. See ci/benchmarks/README.md ("Isolated test
+# overhead"). The pool and granularity rows run only when the installed extension knows
+# alice.isolation.pool.size / alice.isolation.granularity (the script says which it skipped).
 #
 # Usage (as root: isolation needs cgroups and namespaces; from anywhere in the repository):
 #   ci/benchmarks/isolation.sh
@@ -13,8 +17,11 @@
 #   LAUNCHER_RUNS=2   cold console-launcher runs per row and round
 #   QUIET_IDLE=0.80   before each run, wait until the machine was this idle for 2 s ...
 #   QUIET_WAIT=30     ... but at most this many seconds (0: never wait)
-#   SKIP_INSTALL=0    1: use the alice-container artifacts already in the local repository
-#   APPCDS=1          0: skip the CDS-archive variants (isolated children and launcher)
+#   SKIP_INSTALL=0    1: do not install the modules (M2_SEED must then hold them already)
+#   M2_SEED=~/.m2/repository  the repository the private one (under the temp dir) is seeded from;
+#                     the modules are installed into the private one only
+#   APPCDS=1          0: skip the launcher's CDS row
+#   QUICKPERF=1       0: skip QuickPerf's row (it needs Maven Central once, for quick-perf-junit5 1.1.0)
 #   BREAKDOWN=1       0: skip the traced runs that split an isolated test into phases
 #   BREAKDOWN_RUNS=3  traced runs per configuration (the quietest is shown)
 #   KEEP=0            1: keep the temp dir (its path is printed)
@@ -42,31 +49,26 @@ SKIP_INSTALL=${SKIP_INSTALL:-0}
 APPCDS=${APPCDS:-1}
 BREAKDOWN=${BREAKDOWN:-1}
 BREAKDOWN_RUNS=${BREAKDOWN_RUNS:-3}
+QUICKPERF=${QUICKPERF:-1}
 KEEP=${KEEP:-0}
 N=20
-INVOCATION="REPS=$REPS LAUNCHER_RUNS=$LAUNCHER_RUNS QUIET_IDLE=$QUIET_IDLE QUIET_WAIT=$QUIET_WAIT SKIP_INSTALL=$SKIP_INSTALL APPCDS=$APPCDS BREAKDOWN=$BREAKDOWN BREAKDOWN_RUNS=$BREAKDOWN_RUNS $0"
+INVOCATION="REPS=$REPS LAUNCHER_RUNS=$LAUNCHER_RUNS QUIET_IDLE=$QUIET_IDLE QUIET_WAIT=$QUIET_WAIT SKIP_INSTALL=$SKIP_INSTALL APPCDS=$APPCDS QUICKPERF=$QUICKPERF BREAKDOWN=$BREAKDOWN BREAKDOWN_RUNS=$BREAKDOWN_RUNS $0"
 
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.6f\n", b - a }'; }
-log() { printf '[isolation] %s\n' "$*" >&2; }
-die() { printf '[isolation] ERROR: %s\n' "$*" >&2; exit 1; }
-
-[ "$(id -u)" = 0 ] || die "run as root: isolated tests need CAP_SYS_ADMIN and cgroup write access"
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_init isolation
 [[ "$REPS" =~ ^[1-9][0-9]*$ ]] || die "REPS must be a positive number (got $REPS)"
 [[ "$BREAKDOWN_RUNS" =~ ^[1-9][0-9]*$ ]] || die "BREAKDOWN_RUNS must be a positive number (got $BREAKDOWN_RUNS)"
 [[ "$LAUNCHER_RUNS" =~ ^[1-9][0-9]*$ ]] || die "LAUNCHER_RUNS must be a positive number (got $LAUNCHER_RUNS)"
-for tool in mvn java javac jar python3 awk shuf; do command -v $tool >/dev/null || die "$tool not found"; done
+for tool in mvn java javac jar python3 awk shuf unzip; do command -v $tool >/dev/null || die "$tool not found"; done
 [ -x /usr/bin/time ] || die "/usr/bin/time not found (apt-get install time)"
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
 TEMPLATE=$HERE/isolation
 SUM="python3 $TEMPLATE/summarize.py"
 [ -f "$REPO/extension/pom.xml" ] && [ -f "$TEMPLATE/pom.xml" ] || die "run from the repository (no extension/pom.xml or $TEMPLATE/pom.xml)"
 
-M2=${M2:-$HOME/.m2/repository}   # the local repository (set M2 if yours is elsewhere)
+bench_private_repo   # M2, MVN_REPO: every mvn below uses the private repository under TMP
 CONSOLE_JAR=$M2/org/junit/platform/junit-platform-console-standalone/1.14.4/junit-platform-console-standalone-1.14.4.jar
-
-TMP=$(mktemp -d /tmp/alice-isolation-bench.XXXXXX)
 # The isolated tests' containers go below a cgroup of this run's own (alice.cgroup.parent, relative
 # to the Surefire fork's cgroup), so that the check at the end finds exactly this run's leftovers.
 CG_PARENT=alice-bench-$$
@@ -74,9 +76,7 @@ ARGLINE="-Dalice.cgroup.parent=$CG_PARENT"
 
 cgroup_dirs() { find /sys/fs/cgroup -maxdepth 6 -type d -name "$CG_PARENT" 2>/dev/null || true; }
 
-cleanup() {
-    local rc=$?
-    set +e
+cgroup_cleanup() {
     local left=0 d
     for d in $(cgroup_dirs); do
         # Anything below our parent is a container or a JVM group left behind.
@@ -86,12 +86,9 @@ cleanup() {
         fi
         rmdir "$d" 2>/dev/null || { log "cannot remove $d"; left=1; }
     done
-    if [ "$KEEP" = 1 ]; then log "kept $TMP"; else rm -rf "$TMP"; fi
-    [ "$left" = 0 ] || { log "cgroups were left behind (removed where possible)"; [ $rc = 0 ] && rc=1; }
-    exit $rc
+    [ "$left" = 0 ] || { log "cgroups were left behind (removed where possible)"; [ "$BENCH_RC" = 0 ] && BENCH_RC=1; }
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_on_exit cgroup_cleanup
 
 # --- load accounting --------------------------------------------------------------------------------
 HZ=$(getconf CLK_TCK)
@@ -128,22 +125,23 @@ timed() {
 }
 
 # --- 1. the project's modules into the local repository ---------------------------------------------
-cd "$REPO"
-COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-DIRTY=$(git status --porcelain -- runtime extension pom.xml 2>/dev/null | head -1)
 if [ "$SKIP_INSTALL" = 1 ]; then
-    BUILD_NOTE="artifacts as found in $M2 (SKIP_INSTALL=1)"
+    BUILD_NOTE="artifacts as found in ${M2_SEED:-$HOME/.m2/repository} (SKIP_INSTALL=1)"
 else
-    log "installing the modules: mvn -B -ntp -q -DskipTests install -pl runtime,extension -am"
-    mvn -B -ntp -q -DskipTests install -pl runtime,extension -am >"$TMP/install.log" 2>&1 \
-        || { tail -40 "$TMP/install.log" >&2; die "mvn install failed"; }
-    BUILD_NOTE="mvn -B -ntp -q -DskipTests install -pl runtime,extension -am (commit $COMMIT${DIRTY:+, runtime/ or extension/ with uncommitted changes})"
+    bench_install_modules
 fi
 [ -f "$CONSOLE_JAR" ] || {
     log "fetching junit-platform-console-standalone 1.14.4"
-    mvn -B -ntp -q dependency:get -Dartifact=org.junit.platform:junit-platform-console-standalone:1.14.4 >&2 \
+    mvn -B -ntp -q "${MVN_REPO[@]}" dependency:get -Dartifact=org.junit.platform:junit-platform-console-standalone:1.14.4 >&2 \
         || die "cannot get junit-platform-console-standalone 1.14.4"
 }
+# Which of issue 9's parameters the installed extension knows (the pool and granularity come from
+# another branch): the rows that need one run only when it is there.
+EXT_JAR=$(ls "$M2"/io/alicecontainer/alice-container-junit/0.1.0-SNAPSHOT/alice-container-junit-0.1.0-SNAPSHOT.jar)
+knows() { unzip -p "$EXT_JAR" 'io/alicecontainer/*' 2>/dev/null | grep -aq "$1"; }
+HAS_POOL=0; knows alice.isolation.pool.size && HAS_POOL=1
+HAS_GRAN=0; knows alice.isolation.granularity && HAS_GRAN=1
+HAS_CDS=0; knows alice.isolation.cds && HAS_CDS=1
 
 # --- 2. the throwaway projects ----------------------------------------------------------------------
 header() { printf 'package bench;\n\nimport static org.junit.jupiter.api.Assertions.assertEquals;\n\n%bimport org.junit.jupiter.api.Test;\n\n' "${1:-}"; }
@@ -169,9 +167,24 @@ new_project "$TMP/traced"
 cp "$TMP/isolated/src/test/java/bench/IsolatedTest.java" "$TEMPLATE/trace/TraceListener.java" "$TMP/traced/src/test/java/bench/"
 mkdir -p "$TMP/traced/src/test/resources/META-INF/services"
 echo bench.TraceListener >"$TMP/traced/src/test/resources/META-INF/services/org.junit.platform.launcher.TestExecutionListener"
+PROJECTS=(plain isolated classes traced)
+# (q) QuickPerf 1.1.0: @QuickPerfTest + @HeapSize forks a JVM per test. Its fork runs the test
+# through the JUnit launcher, which it does not depend on: junit-platform-launcher is added.
+if [ "$QUICKPERF" = 1 ]; then
+    new_project "$TMP/quickperf"
+    sed -i '/<\/dependencyManagement>/,$ s#</dependencies>#  <dependency>\n      <groupId>org.quickperf</groupId>\n      <artifactId>quick-perf-junit5</artifactId>\n      <version>1.1.0</version>\n      <scope>test</scope>\n    </dependency>\n    <dependency>\n      <groupId>org.junit.platform</groupId>\n      <artifactId>junit-platform-launcher</artifactId>\n      <scope>test</scope>\n    </dependency>\n  </dependencies>#' \
+        "$TMP/quickperf/pom.xml"
+    { header 'import org.quickperf.junit5.QuickPerfTest;\nimport org.quickperf.jvm.allocation.AllocationUnit;\nimport org.quickperf.jvm.annotations.HeapSize;\n'
+      printf '@QuickPerfTest\nclass QuickPerfForkTest {\n'
+      methods | sed 's/^    @Test$/    @Test\n    @HeapSize(value = 64, unit = AllocationUnit.MEGA_BYTE)/'
+      printf '}\n'; } >"$TMP/quickperf/src/test/java/bench/QuickPerfForkTest.java"
+    (cd "$TMP/quickperf" && mvn -B -ntp -q "${MVN_REPO[@]}" dependency:resolve test-compile >"$TMP/resolve-quickperf.log" 2>&1) \
+        || { cat "$TMP/resolve-quickperf.log" >&2; die "QuickPerf's project does not resolve (Maven Central is needed once; QUICKPERF=0 skips it)"; }
+    PROJECTS+=(quickperf)
+fi
 
-for p in plain isolated classes traced; do
-    (cd "$TMP/$p" && mvn -o -B -ntp -q test-compile >"$TMP/compile-$p.log" 2>&1) \
+for p in "${PROJECTS[@]}"; do
+    (cd "$TMP/$p" && mvn -o -B -ntp -q "${MVN_REPO[@]}" test-compile >"$TMP/compile-$p.log" 2>&1) \
         || { cat "$TMP/compile-$p.log" >&2; die "the $p project does not compile (offline)"; }
 done
 
@@ -181,32 +194,40 @@ VARIANTS=()
 variant() { # key, project, expected tests, how it differs, label
     VARIANTS+=("$1"); VDIR[$1]=$2; VARGS[$1]=$4; printf '%s\t%s\t%s\n' "$1" "$3" "$5" >>"$TMP/variants.tsv"
 }
-TIER1_OPTS="-XX:TieredStopAtLevel=1 -Xshare:auto"
-# JDK 17 cannot put a classpath with a non-empty directory (target/test-classes) into an AppCDS
-# archive ("Cannot have non-empty directory in paths"), so the children get a static CDS archive of
-# the JDK classes they load (from -XX:DumpLoadedClassList of one child): it records no application
-# classpath, so any -cp matches it. It lives in the project dir: the container sees the project (its
-# working directory) but has its own /tmp.
-CHILD_JSA=target/child-jdk.jsa
+# Children's JVM options are the extension's defaults (C1, Serial GC, no perf data). Issue 9's
+# switches, as JUnit configuration parameters (several are one properties text, one per line):
+NL=$'\n'
+COLD="alice.isolation.pool.size=0${NL}alice.isolation.cds=false"
 variant a    plain    $N "" "(a) in-process, 1 class × 20 methods, one fork"
-variant b    isolated $N "" "(b) @Isolated, 1 class × 20 methods"
-variant b1   isolated $N "alice.isolation.jvmOptions=$TIER1_OPTS" "(b') (b), children -XX:TieredStopAtLevel=1 -Xshare:auto"
-if [ "$APPCDS" = 1 ]; then
-    variant b2 isolated $N "alice.isolation.jvmOptions=-XX:SharedArchiveFile=$TMP/isolated/$CHILD_JSA -XX:TieredStopAtLevel=1" \
-        "(b'') (b), children: CDS of their JDK classes + TieredStopAtLevel=1"
+variant b0   isolated $N "$COLD" "(b0) @Isolated cold: no pool, no CDS archive"
+variant bA   isolated $N "alice.isolation.pool.size=0${NL}alice.isolation.cds=true" "(bA) @Isolated + CDS archive"
+SKIPPED=()
+if [ "$HAS_POOL" = 1 ]; then
+    variant bP isolated $N "alice.isolation.cds=false" "(bP) @Isolated + pool"
+    variant bB isolated $N "alice.isolation.cds=true" "(bB) @Isolated + pool + CDS archive (the defaults)"
+else
+    SKIPPED+=("(bP) + pool and (bB) + both: the installed extension has no alice.isolation.pool.size (the pool is not merged yet)")
 fi
+if [ "$HAS_GRAN" = 1 ]; then
+    variant bC isolated $N "alice.isolation.granularity=class" "(bC) @Isolated, class granularity (defaults)"
+else
+    SKIPPED+=("(bC) class granularity: the installed extension has no alice.isolation.granularity")
+fi
+variant bJ   isolated $N "junit.jupiter.execution.parallel.enabled=true${NL}junit.jupiter.execution.parallel.mode.default=concurrent" \
+    "(bJ) @Isolated, defaults, JUnit parallel (dynamic)"
 variant c    classes  $N "reuseForks=false" "(c) 20 classes × 1 method, a fork per class"
 variant a2   classes  $N "" "(a') 20 classes × 1 method, one fork (control for c)"
+[ "$QUICKPERF" = 1 ] && variant q quickperf $N "" "(q) QuickPerf @HeapSize(64 MB): a JVM fork per test"
 variant base plain    0  "skipTests" "baseline: mvn test -DskipTests"
 
 mvn_args() { # key -> MARGS, the mvn command line's arguments
     local v=${VARGS[$1]}
-    MARGS=(-o -B -ntp test "-Dbench.argLine=$ARGLINE")
+    MARGS=(-o -B -ntp "${MVN_REPO[@]}" test "-Dbench.argLine=$ARGLINE")
     case "$v" in
         "") ;;
         reuseForks=false) MARGS+=(-Dbench.reuseForks=false) ;;
         skipTests) MARGS+=(-DskipTests) ;;
-        alice.*) MARGS+=("-Dbench.junitParams=$v") ;;
+        alice.*|junit.*) MARGS+=("-Dbench.junitParams=$v") ;;
     esac
     return 0
 }
@@ -226,20 +247,12 @@ run_variant() { # key rep -> one line in runs.jsonl
         || { tail -60 "$TMP/mvn-$k-$rep.log" >&2; die "variant $k: unexpected test results"; }
 }
 
-one_isolated() { # project, log, child JVM options: run IsolatedTest#test01 alone
-    (cd "$TMP/$1" && mvn -o -B -ntp -q test "-Dbench.argLine=$ARGLINE" -Dtest='IsolatedTest#test01' \
-        "-Dbench.junitParams=alice.isolation.jvmOptions=$3" >"$TMP/$2" 2>&1) \
+one_isolated() { # project, log, child JVM options[, more parameters]: run IsolatedTest#test01 alone
+    (cd "$TMP/$1" && mvn -o -B -ntp -q "${MVN_REPO[@]}" test "-Dbench.argLine=$ARGLINE" -Dtest='IsolatedTest#test01' \
+        "-Dbench.junitParams=alice.isolation.jvmOptions=$3${4:+$NL$4}" >"$TMP/$2" 2>&1) \
         || { tail -40 "$TMP/$2" >&2; die "the run with child options $3 failed"; }
 }
 
-if [ "$APPCDS" = 1 ]; then
-    log "CDS: the JDK classes of one isolated child -> $CHILD_JSA"
-    one_isolated isolated child-classlist.log "-XX:DumpLoadedClassList=$TMP/isolated/target/child.classlist"
-    java -Xshare:dump -XX:SharedClassListFile="$TMP/isolated/target/child.classlist" \
-        -XX:SharedArchiveFile="$TMP/isolated/$CHILD_JSA" >"$TMP/child-dump.log" 2>&1 \
-        || { tail -20 "$TMP/child-dump.log" >&2; die "java -Xshare:dump for the children failed"; }
-    cp "$TMP/isolated/$CHILD_JSA" "$TMP/traced/$CHILD_JSA"
-fi
 
 # --- 3. the cold console launcher, one trivial test -------------------------------------------------
 LCP="$CONSOLE_JAR:$TMP/plain/target/test-classes"
@@ -247,21 +260,16 @@ LAUNCH=(org.junit.platform.console.ConsoleLauncher execute --select-method bench
 declare -A LOPTS LLABEL LCPS
 LKEYS=(default c1)
 LOPTS[default]=""; LLABEL[default]="java -cp <console-standalone>:<test-classes> ConsoleLauncher execute --select-method"
-LOPTS[c1]="$TIER1_OPTS"; LLABEL[c1]="  same, -XX:TieredStopAtLevel=1 -Xshare:auto"
+CHILD_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"   # the children's defaults
+LOPTS[c1]="$CHILD_OPTS"; LLABEL[c1]="  same, the children's default options ($CHILD_OPTS)"
 if [ "$APPCDS" = 1 ]; then
-    # As for the children: a static CDS archive of the JDK classes it loads, + C1.
-    { java -XX:DumpLoadedClassList="$TMP/launcher.classlist" -cp "$LCP" "${LAUNCH[@]}" \
-        && java -Xshare:dump -XX:SharedClassListFile="$TMP/launcher.classlist" -XX:SharedArchiveFile="$TMP/launcher-jdk.jsa"; } \
-        >"$TMP/launcher-jdk-dump.log" 2>&1 || { tail -20 "$TMP/launcher-jdk-dump.log" >&2; die "the launcher's JDK CDS archive failed"; }
-    LKEYS+=(jdkcds); LOPTS[jdkcds]="-XX:SharedArchiveFile=$TMP/launcher-jdk.jsa -XX:TieredStopAtLevel=1"
-    LLABEL[jdkcds]="  same, CDS of its JDK classes (static archive) + TieredStopAtLevel=1"
     # A full AppCDS archive (JDK, JUnit and test classes) needs the test classes in a jar on JDK 17.
     jar cf "$TMP/tests.jar" -C "$TMP/plain/target/test-classes" .
     LCPS[appcds]="$CONSOLE_JAR:$TMP/tests.jar"
-    java -XX:ArchiveClassesAtExit="$TMP/launcher-app.jsa" -cp "${LCPS[appcds]}" "${LAUNCH[@]}" >"$TMP/launcher-app-dump.log" 2>&1 \
+    java $CHILD_OPTS -XX:ArchiveClassesAtExit="$TMP/launcher-app.jsa" -cp "${LCPS[appcds]}" "${LAUNCH[@]}" >"$TMP/launcher-app-dump.log" 2>&1 \
         && [ -s "$TMP/launcher-app.jsa" ] || { cat "$TMP/launcher-app-dump.log" >&2; die "the launcher's AppCDS archive failed"; }
-    LKEYS+=(appcds); LOPTS[appcds]="-XX:SharedArchiveFile=$TMP/launcher-app.jsa -XX:TieredStopAtLevel=1"
-    LLABEL[appcds]="  same, test classes jarred, AppCDS archive (dynamic) + TieredStopAtLevel=1"
+    LKEYS+=(appcds); LOPTS[appcds]="-XX:SharedArchiveFile=$TMP/launcher-app.jsa $CHILD_OPTS"
+    LLABEL[appcds]="  same, test classes jarred, AppCDS archive (dynamic), the children's options"
 fi
 launch_once() { # key [record]
     local k=$1 cp=${LCPS[$1]:-$LCP}
@@ -314,13 +322,13 @@ if [ "$BREAKDOWN" = 1 ]; then
     XLOG="-Xlog:startuptime:stdout:timenanos,uptimenanos -Xlog:gc+heap+exit:stdout:timenanos,uptimenanos"
     # BREAKDOWN_RUNS traced runs per configuration; the one during which other processes used the
     # least CPU is shown (a single run on a shared machine can be stretched 2x).
-    breakdown() { # label, extra child options
+    breakdown() { # label, extra child options, more parameters
         local i best="" best_o=999 o
         for i in $(seq 1 "$BREAKDOWN_RUNS"); do
             rm -rf "$TMP/traced/target/surefire-reports" "$TMP/traced/target/alice-reports" "$TRACE"
             wait_quiet
-            (cd "$TMP/traced" && timed "$TMP/traced" mvn -o -B -ntp -q test "-Dbench.argLine=$ARGLINE -Dbench.trace=$TRACE" \
-                "-Dbench.junitParams=alice.isolation.jvmOptions=$XLOG${2:+ $2}" >"$TMP/traced.log" 2>&1) \
+            (cd "$TMP/traced" && timed "$TMP/traced" mvn -o -B -ntp -q "${MVN_REPO[@]}" test "-Dbench.argLine=$ARGLINE -Dbench.trace=$TRACE" \
+                "-Dbench.junitParams=alice.isolation.jvmOptions=$XLOG${2:+ $2}${3:+$NL$3}" >"$TMP/traced.log" 2>&1) \
                 || { tail -40 "$TMP/traced.log" >&2; die "the traced run failed"; }
             o=$(awk -v n="$NCPU" '{ printf "%.0f", 100 * $3 / ($1 * n) }' "$TMP/traced.t")
             others+=("$o%")
@@ -333,21 +341,21 @@ if [ "$BREAKDOWN" = 1 ]; then
         others=()
     }
     others=()
-    breakdown "(b) default child options" ""
-    if [ "$APPCDS" = 1 ]; then
-        echo
-        breakdown "(b'') children with CDS of their JDK classes + TieredStopAtLevel=1" "-XX:SharedArchiveFile=$TMP/traced/$CHILD_JSA -XX:TieredStopAtLevel=1"
-    fi
+    breakdown "(b0) cold children (no pool, no CDS archive)" "" "$COLD"
+    echo
+    # the traced project's archive is made by the first traced run with it (untimed)
+    one_isolated traced traced-archive.log "" "alice.isolation.pool.size=0"
+    breakdown "(bA) children with the CDS archive" "" "alice.isolation.pool.size=0"
 
     echo
     echo "Classes loaded (-Xlog:class+load), one JVM each:"
-    classload_child() { # label, extra child options
+    classload_child() { # label, extra child options, more parameters
         rm -f "$TMP/isolated/target/classload.log"
-        one_isolated isolated classload.log "-Xlog:class+load:file=$TMP/isolated/target/classload.log${2:+ $2}"
+        one_isolated isolated classload.log "-Xlog:class+load:file=$TMP/isolated/target/classload.log${2:+ $2}" "${3:-}"
         printf '  %-44s' "$1"; $SUM classes "$TMP/isolated/target/classload.log"
     }
-    [ "$APPCDS" = 1 ] && classload_child "isolated child, CDS of its JDK classes:" "-XX:SharedArchiveFile=$TMP/isolated/$CHILD_JSA"
-    classload_child "isolated child:" ""   # last: its log is read below
+    classload_child "isolated child, CDS archive:" "" "alice.isolation.pool.size=0"
+    classload_child "isolated child, cold:" "" "$COLD"   # last: its log is read below
     classload_launcher() { # label, key
         # shellcheck disable=SC2086
         java ${LOPTS[$2]} -Xlog:class+load:file="$TMP/launcher-classload.log" -cp "${LCPS[$2]:-$LCP}" "${LAUNCH[@]}" >/dev/null 2>&1
@@ -355,7 +363,6 @@ if [ "$BREAKDOWN" = 1 ]; then
     }
     classload_launcher "console launcher:" default
     if [ "$APPCDS" = 1 ]; then
-        classload_launcher "console launcher, CDS of its JDK classes:" jdkcds
         classload_launcher "console launcher, AppCDS:" appcds
     fi
     CHILD_CP=$(grep -o 'name="java.class.path" value="[^"]*"' "$TMP/isolated/target/surefire-reports/TEST-bench.IsolatedTest.xml" | sed 's/.*value="//; s/"$//')
@@ -374,4 +381,5 @@ if [ "$BREAKDOWN" = 1 ]; then
 fi
 
 echo
+for skipped in "${SKIPPED[@]}"; do echo "not measured: $skipped"; done
 echo "cgroups: the isolated tests ran below $CG_PARENT (alice.cgroup.parent) in $(cgroup_dirs | wc -l) hierarchies; checked for leftovers and removed on exit"

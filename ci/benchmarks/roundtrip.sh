@@ -30,44 +30,25 @@ JAVA_OPTS=${JAVA_OPTS:-}
 
 INVOCATION="RUNS=$RUNS WARMUP=$WARMUP TOOL_WARMUP=$TOOL_WARMUP SHELL_RUNS=$SHELL_RUNS ORDER=$ORDER OCI=$OCI SKIP_BUILD=$SKIP_BUILD $0${*:+ $*}"
 
-log() { printf '[roundtrip] %s\n' "$*" >&2; }
-die() { printf '[roundtrip] ERROR: %s\n' "$*" >&2; exit 1; }
-
-[ "$(id -u)" = 0 ] || die "run as root: containers need CAP_SYS_ADMIN and cgroup write access"
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_init roundtrip
 [[ "$RUNS" =~ ^[0-9]+$ ]] && [ "$RUNS" -ge "${MIN_RUNS:-500}" ] || die "RUNS must be a number >= 500 (got $RUNS)"
 case "$OCI" in crun|runc|both) ;; *) die "OCI must be crun, runc or both (got $OCI)";; esac
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
-[ -f "$REPO/runtime/pom.xml" ] || die "cannot find runtime/pom.xml above $HERE"
-
 # --- tools -----------------------------------------------------------------------------------------
-missing=()
-command -v bwrap >/dev/null || missing+=(bubblewrap)
-{ [ "$OCI" = runc ] || command -v crun >/dev/null; } || missing+=(crun)
-{ [ "$OCI" = crun ] || command -v runc >/dev/null; } || missing+=(runc)
-{ command -v unshare >/dev/null && command -v nsenter >/dev/null; } || missing+=(util-linux)
-dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
-command -v javac >/dev/null || missing+=(openjdk-17-jdk-headless)
-command -v mvn >/dev/null || missing+=(maven)
-if [ ${#missing[@]} -gt 0 ]; then
-    log "installing ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >&2
-    apt-get install -y -qq "${missing[@]}" >&2
-fi
+tools=(bubblewrap:bwrap util-linux:unshare util-linux:nsenter busybox-static:dpkg openjdk-17-jdk-headless:javac maven:mvn)
+[ "$OCI" = runc ] || tools+=(crun:crun)
+[ "$OCI" = crun ] || tools+=(runc:runc)
+bench_tools "${tools[@]}"
 BUSYBOX=$(dpkg -L busybox-static | grep -m1 -E '/bin/busybox$')
 [ -x "$BUSYBOX" ] || die "busybox-static is installed but $BUSYBOX is missing"
 
 # --- runtime classes and classpath -----------------------------------------------------------------
-TMP=$(mktemp -d /tmp/alice-roundtrip.XXXXXX)
 PREFIX="bench-$$-"
 NSDIR=$TMP/ns
 NS_PINNED=0
 
-cleanup() {
-    local rc=$?
-    set +e
+oci_cleanup() {
     # OCI containers left by an interrupted run (crun/runc run deletes its container on exit).
     if command -v crun >/dev/null; then
         for id in $(crun list -q 2>/dev/null | grep "^$PREFIX"); do
@@ -81,38 +62,9 @@ cleanup() {
         umount "$NSDIR/mnt" 2>/dev/null
         umount "$NSDIR" 2>/dev/null
     fi
-    rm -rf "$TMP"
-    exit $rc
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-cd "$REPO"
-CLASSES=$REPO/runtime/target/classes
-if [ "$SKIP_BUILD" = 1 ] && [ -d "$CLASSES/io/alicecontainer" ]; then
-    log "SKIP_BUILD=1: using $CLASSES as it is"
-    BUILD_NOTE="runtime/target/classes as found (SKIP_BUILD=1)"
-else
-    log "building the runtime: mvn -q -DskipTests -pl runtime package"
-    if mvn -q -DskipTests -pl runtime package >"$TMP/build.log" 2>&1; then
-        BUILD_NOTE="built with mvn -q -DskipTests -pl runtime package"
-    elif [ -d "$CLASSES/io/alicecontainer" ]; then
-        tail -20 "$TMP/build.log" >&2
-        log "WARNING: the build failed; benchmarking the classes already in runtime/target/classes"
-        BUILD_NOTE="BUILD FAILED, stale runtime/target/classes used"
-    else
-        cat "$TMP/build.log" >&2
-        die "the runtime does not build and runtime/target/classes is missing"
-    fi
-fi
-mvn -q -pl runtime dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$TMP/cp.txt" >"$TMP/cp.log" 2>&1 \
-    || { cat "$TMP/cp.log" >&2; die "mvn dependency:build-classpath failed"; }
-# A snapshot of the classes (and the spawn shim inside them): other builds in the same work tree
-# (mvn clean, test runs) must not change them under the running harness.
-cp -a "$CLASSES" "$TMP/runtime-classes"
-[ -d "$TMP/runtime-classes/io/alicecontainer/native" ] || die "runtime/target/classes has no native spawn shim (io/alicecontainer/native): was it built?"
-CP="$TMP/runtime-classes:$(cat "$TMP/cp.txt")"
-
+bench_on_exit oci_cleanup
+bench_runtime_cp io/alicecontainer/native
 mkdir -p "$TMP/classes"
 javac --release 17 -nowarn -d "$TMP/classes" -cp "$CP" "$HERE/src/RoundTrip.java"
 
@@ -188,7 +140,7 @@ JAVA_CMD=(java $JAVA_OPTS -Druns="$RUNS" -Dallow.few=$([ "$RUNS" -lt 500 ] && ec
 echo "# ALICE round trip of /bin/true vs. other ways to run it ($(date -u '+%Y-%m-%d %H:%M UTC'))"
 echo "command:  $INVOCATION"
 echo "harness:  java ${JAVA_OPTS:+$JAVA_OPTS }-Druns=$RUNS -Dwarmup=$WARMUP -Dtool.warmup=$TOOL_WARMUP -Dorder=$ORDER ... -cp <runtime classes + deps> RoundTrip"
-echo "runtime:  $BUILD_NOTE (commit $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo ?)$(git -C "$REPO" diff --quiet HEAD -- runtime 2>/dev/null || echo ', runtime/ has uncommitted changes'))"
+echo "runtime:  $BUILD_NOTE"
 echo "machine:  nproc=$(nproc), kernel $(uname -r), $(. /etc/os-release && echo "$PRETTY_NAME"), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "java:     $(java -version 2>&1 | tr '\n' ' ' | sed 's/ *$//')"
 echo "cgroups:  $(stat -fc %T /sys/fs/cgroup)$( [ -e /sys/fs/cgroup/unified/cgroup.controllers ] && echo " (hybrid: v1 controllers + cgroup2 at /sys/fs/cgroup/unified, whose cgroup.controllers lists: $(cat /sys/fs/cgroup/unified/cgroup.controllers))")"

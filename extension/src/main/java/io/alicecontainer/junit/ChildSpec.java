@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.alicecontainer.junit.internal.ChildJvm;
+import io.alicecontainer.junit.internal.ClassDataSharing;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
@@ -28,9 +29,13 @@ record ChildSpec(String java, List<String> options, List<Path> classpath, Path r
 
     static ChildSpec of(ExtensionContext ctx, IsolationSettings s, boolean pooled) {
         String java = ctx.getConfigurationParameter(ChildJvm.JAVA).orElseGet(ChildJvm::defaultJava);
-        List<String> options = new ArrayList<>(extraOptions(ctx));
-        if (pooled) options.addAll(viewOptions(s, options));
-        return new ChildSpec(java, options, ChildJvm.classpath(ctx.getRequiredTestClass()), s.rootfs(),
+        List<String> extra = extraOptions(ctx);
+        ClassDataSharing.Plan cds = ClassDataSharing.plan(ctx::getConfigurationParameter, java, extra,
+                ChildJvm.classpath(ctx.getRequiredTestClass()));
+        List<String> options = new ArrayList<>(cds.options());
+        options.addAll(extra);
+        if (pooled) options.addAll(viewOptions(s, extra));
+        return new ChildSpec(java, options, cds.classpath(), s.rootfs(),
                 Path.of(System.getProperty("user.dir")).toAbsolutePath().normalize(), SecuritySettings.of(ctx));
     }
 

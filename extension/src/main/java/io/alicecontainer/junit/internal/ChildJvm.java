@@ -26,12 +26,16 @@ public final class ChildJvm {
     private ChildJvm() {
     }
 
-    /** The command: java, options, -cp, the agent main class and its two channel paths. */
+    /**
+     * The command: java, options, -cp, the agent main class and its two channel paths, with the
+     * class path in a given order (a {@link ClassDataSharing.Plan}'s). The
+     * options: the measured defaults for children first ({@link ChildDefaults}), then this
+     * JVM's, then the extra ones, so that later ones win.
+     */
     public static List<String> command(String java, List<String> extraOptions, List<Path> classpath) {
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
-        cmd.addAll(inheritedOptions());
-        cmd.addAll(extraOptions);
+        cmd.addAll(withInherited(extraOptions));
         cmd.add("-D" + ForkedTestAgent.CHILD_PROPERTY + "=true");
         cmd.add("-cp");
         cmd.add(String.join(File.pathSeparator, classpath.stream().map(Path::toString).toList()));
@@ -45,13 +49,22 @@ public final class ChildJvm {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /** All options of a child before its -cp: the defaults for children, this JVM's, the extra ones. */
+    public static List<String> withInherited(List<String> extraOptions) {
+        List<String> inherited = inheritedOptions();
+        List<String> out = new ArrayList<>(ChildDefaults.options(inherited, extraOptions));
+        out.addAll(inherited);
+        out.addAll(extraOptions);
+        return out;
+    }
+
     /** This JVM's options, without a debugger's (a second JVM cannot take the same port). */
     public static List<String> inheritedOptions() {
         List<String> out = new ArrayList<>();
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (a.startsWith("-agentlib:jdwp") || a.startsWith("-Xrunjdwp") || a.equals("-Xdebug")) continue;
             if (a.startsWith("-D" + ForkedTestAgent.CHILD_PROPERTY)) continue;
-            out.add(a);
+            out.add(ChildAgents.forChild(a));
         }
         return out;
     }
@@ -76,6 +89,10 @@ public final class ChildJvm {
             if (o.startsWith("-javaagent:")) {
                 String jar = o.substring("-javaagent:".length()).split("=", 2)[0];
                 wanted.add(bindRoot(Path.of(jar).toAbsolutePath().normalize()));
+            }
+            if (o.startsWith("-XX:SharedArchiveFile=")) {
+                // a CDS archive outside the working directory (alice.isolation.cds.dir, or the user's own)
+                wanted.add(Path.of(o.substring("-XX:SharedArchiveFile=".length())).toAbsolutePath().normalize().getParent());
             }
         }
         Path javaHome = Path.of(java).toAbsolutePath().normalize().getParent().getParent();

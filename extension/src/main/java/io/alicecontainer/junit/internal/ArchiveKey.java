@@ -1,0 +1,88 @@
+package io.alicecontainer.junit.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The name of a CDS archive: a hash of what the JVM checks before it maps one (the JDK, the
+ * options that change the object layout, each archived jar's path, size and modification time),
+ * so that a new JDK, a rebuilt jar or another heap layout gets a new archive instead of a
+ * rejected one.
+ */
+final class ArchiveKey {
+    /** Bumped when what goes into an archive changes (the warm-up, the dump steps). */
+    private static final String FORMAT = "alice-cds-1";
+
+    private ArchiveKey() {
+    }
+
+    static String of(String java, List<String> relevantOptions, List<Path> jars) throws IOException {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        Path home = javaHome(java);
+        StringBuilder b = new StringBuilder(FORMAT).append('\n').append(home).append('\n');
+        Path release = home.resolve("release");
+        if (Files.isRegularFile(release)) b.append(Files.readString(release, StandardCharsets.UTF_8));
+        stamp(b, home.resolve("lib/modules"));
+        stamp(b, home.resolve("lib/server/libjvm.so"));
+        for (String o : relevantOptions) b.append("opt ").append(o).append('\n');
+        for (Path jar : jars) stamp(b, jar);
+        byte[] digest = sha.digest(b.toString().getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(digest, 0, 12);
+    }
+
+    /** The JDK behind a java executable, links resolved (/usr/bin/java is one on Debian). */
+    static Path javaHome(String java) throws IOException {
+        return Path.of(java).toRealPath().getParent().getParent();
+    }
+
+    private static void stamp(StringBuilder b, Path file) throws IOException {
+        if (!Files.exists(file)) {
+            b.append(file).append(" -\n");
+            return;
+        }
+        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+        b.append(file).append(' ').append(a.size()).append(' ').append(a.lastModifiedTime().toMillis()).append('\n');
+    }
+
+    /**
+     * The options of a child that an archive must be made with too: the collector and the heap's
+     * size and layout (compressed oops and class pointers are archived as they were), and the
+     * modules added to the boot layer: an agent adds {@code java.instrument}, and JDK 25 prints
+     * "[error][cds] Mismatched values for property jdk.module.addmods" into every child's output
+     * when the archive was made without it (measured; JDK 17 says nothing). Agents themselves,
+     * properties and logging do not matter and stay out of the warm-up run.
+     */
+    static List<String> relevantOptions(List<String> options) {
+        List<String> out = new ArrayList<>();
+        java.util.TreeSet<String> modules = new java.util.TreeSet<>();
+        for (int i = 0; i < options.size(); i++) {
+            String o = options.get(i);
+            if (o.startsWith("-Xmx") || o.startsWith("-XX:MaxHeapSize") || o.startsWith("-XX:ObjectAlignmentInBytes")
+                    || o.matches("-XX:[+-]Use\\w*GC") || o.matches("-XX:[+-]UseCompressed\\w+")
+                    || o.startsWith("-XX:CompressedClassSpaceSize")) {
+                out.add(o);
+            } else if (o.startsWith("-javaagent:")) {
+                modules.add("java.instrument");
+            } else if (o.startsWith("--add-modules=")) {
+                modules.addAll(List.of(o.substring("--add-modules=".length()).split(",")));
+            } else if (o.equals("--add-modules") && i + 1 < options.size()) {
+                modules.addAll(List.of(options.get(++i).split(",")));
+            }
+        }
+        if (!modules.isEmpty()) out.add("--add-modules=" + String.join(",", modules));
+        return out;
+    }
+}

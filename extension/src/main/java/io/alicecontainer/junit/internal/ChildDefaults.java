@@ -1,0 +1,48 @@
+package io.alicecontainer.junit.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * JVM options every child gets unless the test JVM's own options, {@code alice.isolation.jvmOptions}
+ * or {@code JAVA_TOOL_OPTIONS} set the same thing. Chosen by measurement (ci/benchmarks/README.md,
+ * "Child JVM options"): a child runs one short test, so start-up is what it pays for.
+ * <ul>
+ *   <li>{@code -XX:TieredStopAtLevel=1}: C1 only; C2 compiles do not pay off before the child
+ *       exits (a trivial test's child: 1.43 s of CPU with G1 and C2, 1.00 s with C1 only, loaded
+ *       machine). A test that computes for seconds runs slower: give it {@code -XX:TieredStopAtLevel=4}.</li>
+ *   <li>{@code -XX:+UseSerialGC}: what the JVM picks by itself in a container of less than 1792 MiB
+ *       or 1 CPU; no G1 regions, remembered sets and GC threads for a small heap (2 MiB less
+ *       resident memory per child; no CPU difference measurable on the loaded machine).</li>
+ * </ul>
+ * Tried and not made defaults (no difference beyond the noise): {@code -XX:-UsePerfData},
+ * {@code -XX:CICompilerCount=1}, {@code -Xss512k -XX:ReservedCodeCacheSize=32m}.
+ */
+final class ChildDefaults {
+    /** A default and the options that mean the user chose that setting already. */
+    private record Default(String option, Pattern chosen) {
+    }
+
+    private static final List<Default> DEFAULTS = List.of(
+            new Default("-XX:TieredStopAtLevel=1", Pattern.compile("-XX:TieredStopAtLevel=.*|-XX:[+-]TieredCompilation")),
+            new Default("-XX:+UseSerialGC", Pattern.compile("-XX:\\+Use\\w*GC")));
+
+    private ChildDefaults() {
+    }
+
+    /** The defaults that none of these options (nor the JVM's environment variables) already set. */
+    static List<String> options(List<String> inherited, List<String> extra) {
+        List<String> given = new ArrayList<>(inherited);
+        given.addAll(extra);
+        for (String env : new String[] {"JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"}) {
+            String v = System.getenv(env);
+            if (v != null && !v.isBlank()) given.addAll(List.of(v.trim().split("\\s+")));
+        }
+        List<String> out = new ArrayList<>();
+        for (Default d : DEFAULTS) {
+            if (given.stream().noneMatch(o -> d.chosen().matcher(o).matches())) out.add(d.option());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,54 @@
+package io.alicecontainer.junit.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import io.alicecontainer.rootfs.Bind;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ChildOptionsTests {
+
+    @Test
+    @DisplayName("children get C1 and Serial GC unless an option of the user's chose them")
+    void defaultsYieldToTheUsersChoice() {
+        assertThat(ChildDefaults.options(List.of(), List.of())).containsExactly("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+        assertThat(ChildDefaults.options(List.of("-XX:+UseG1GC"), List.of())).containsExactly("-XX:TieredStopAtLevel=1");
+        assertThat(ChildDefaults.options(List.of(), List.of("-XX:TieredStopAtLevel=4"))).containsExactly("-XX:+UseSerialGC");
+        assertThat(ChildDefaults.options(List.of("-XX:-TieredCompilation"), List.of("-XX:+UseParallelGC"))).isEmpty();
+    }
+
+    @Test
+    @DisplayName("the defaults come first in a child's command, the user's options last")
+    void usersOptionsComeLast() {
+        List<String> cmd = ChildJvm.command("java", List.of("-XX:TieredStopAtLevel=2"), ChildJvm.classpath(ChildOptionsTests.class));
+        assertThat(cmd.indexOf("-XX:TieredStopAtLevel=2")).isGreaterThan(cmd.indexOf("-XX:+UseSerialGC"));
+        assertThat(cmd).doesNotContain("-XX:TieredStopAtLevel=1");
+    }
+
+    @Test
+    @DisplayName("a JaCoCo agent of its own configuration excludes the test framework in children, and only then")
+    void jacocoSkipsTheTestFramework() {
+        String jar = "-javaagent:/r/org/jacoco/org.jacoco.agent/0.8.15/org.jacoco.agent-0.8.15-runtime.jar";
+        assertThat(ChildAgents.forChild(jar + "=destfile=/x/jacoco.exec,append=true"))
+                .isEqualTo(jar + "=destfile=/x/jacoco.exec,append=true,excludes=" + ChildAgents.TEST_FRAMEWORK);
+        assertThat(ChildAgents.forChild(jar)).isEqualTo(jar + "=excludes=" + ChildAgents.TEST_FRAMEWORK);
+        assertThat(ChildAgents.forChild(jar + "=includes=org.junit.*")).isEqualTo(jar + "=includes=org.junit.*");
+        assertThat(ChildAgents.forChild(jar + "=destfile=a,excludes=x.*")).isEqualTo(jar + "=destfile=a,excludes=x.*");
+        assertThat(ChildAgents.forChild("-javaagent:/other/agent.jar=x")).isEqualTo("-javaagent:/other/agent.jar=x");
+    }
+
+    @Test
+    @DisplayName("an archive outside the working directory is bound read-only into the container; one inside is not")
+    void archiveOutsideTheWorkingDirectoryIsBound(@TempDir Path elsewhere, @TempDir Path workdir) {
+        String outside = "-XX:SharedArchiveFile=" + elsewhere.resolve("k.jsa");
+        String inside = "-XX:SharedArchiveFile=" + workdir.resolve("target/alice-cds/k.jsa");
+        assertThat(ChildJvm.binds(ChildJvm.defaultJava(), List.of(outside), workdir, false, List.of())).contains(Bind.readOnly(elsewhere));
+        assertThat(ChildJvm.binds(ChildJvm.defaultJava(), List.of(inside), workdir, false, List.of()))
+                .noneMatch(b -> b.source().startsWith(workdir));
+    }
+}
