@@ -49,9 +49,9 @@ timeout "$(left)" java -Dcontainers="$CONTAINERS" -Dparallel="$PARALLEL" -Dprefi
 
 echo
 echo "## 2. extension: $TESTS isolated tests in a row and the child's faults"
-timeout "$(left)" mvn -B -ntp -q -pl runtime,extension verify -Dtest='IsolationSoakTests' -Dsurefire.failIfNoSpecifiedTests=false \
-    -Dalice.soak.tests="$TESTS" -DargLine="-Dalice.soak.tests=$TESTS" >"$TMP/ext.log" 2>&1 || { tail -80 "$TMP/ext.log"; die "IsolationSoakTests failed"; }
-grep -h '^\[soak\]' extension/target/surefire-reports/*IsolationSoakTests*-output.txt 2>/dev/null || grep '^\[soak\]' "$TMP/ext.log" || true
+ALICE_SOAK_TESTS="$TESTS" timeout "$(left)" mvn -B -ntp -q -pl runtime,extension verify -Dtest='IsolationSoakTests' \
+    -Dsurefire.failIfNoSpecifiedTests=false >"$TMP/ext.log" 2>&1 || { tail -80 "$TMP/ext.log"; die "IsolationSoakTests failed"; }
+grep '^\[soak\]' "$TMP/ext.log" || true
 grep -ho 'tests="[0-9]*" errors="[0-9]*" skipped="[0-9]*" failures="[0-9]*"' extension/target/surefire-reports/TEST-*IsolationSoakTests.xml
 
 echo
