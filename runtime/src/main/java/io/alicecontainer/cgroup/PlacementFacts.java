@@ -27,7 +27,7 @@ import java.util.function.Predicate;
  * @param ownWritable   this user may create groups in the JVM's v2 cgroup and move its processes
  * @param readOnly      cgroup2 is mounted read-only (an unprivileged container)
  * @param systemd       systemd runs the host ({@code /run/systemd/system} exists, as sd_booted(3) checks)
- * @param systemdBus    systemd can be asked for a scope: {@code busctl} and its private socket or the system bus
+ * @param systemdBus    systemd can be asked for a scope: {@code systemd-run} and its private socket or the system bus
  * @param euid          the effective user id
  * @param ancestors     the JVM's v2 cgroup's ancestors, nearest first, up to the mount, each with its
  *                      {@code cgroup.subtree_control}, whether this user may create groups in it and
@@ -103,11 +103,11 @@ record PlacementFacts(CgroupLayout layout, long selfPid, boolean realRoot, boole
         return -1;
     }
 
-    /** busctl on the PATH and a socket to reach systemd by. */
+    /** systemd-run on the PATH and a socket to reach systemd by. */
     private static boolean systemdBusAvailable() {
         if (!Files.exists(SystemdScopePlacement.PRIVATE_SOCKET) && !Files.exists(SystemdScopePlacement.SYSTEM_BUS)) return false;
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "busctl"))) return true;
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "systemd-run"))) return true;
         }
         return false;
     }

@@ -137,13 +137,12 @@ class PlacementChoiceTests {
     }
 
     @Test
-    @DisplayName("the scope is asked for as systemd-run --scope -p Delegate=yes asks: StartTransientUnit with the holder's pid")
-    void startTransientUnitArguments() {
-        assertThat(SystemdScopePlacement.startTransientUnit("alice-jvm-1-2.scope", 77)).containsExactly(
-                "call", "org.freedesktop.systemd1", "/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager",
-                "StartTransientUnit", "ssa(sv)a(sa(sv))", "alice-jvm-1-2.scope", "fail", "4",
-                "PIDs", "au", "1", "77", "Delegate", "b", "true", "CollectMode", "s", "inactive-or-failed",
-                "Description", "s", "ALICE-Container: containers of a test JVM", "0");
+    @DisplayName("the scope is asked for with systemd-run --scope -p Delegate=yes, which then holds it with a process that ends with the JVM")
+    void systemdRunArguments() {
+        assertThat(SystemdScopePlacement.systemdRun("alice-jvm-1-2.scope")).containsExactly(
+                "systemd-run", "--scope", "--quiet", "--unit=alice-jvm-1-2.scope",
+                "--description=ALICE-Container: containers of a test JVM", "--property=Delegate=yes",
+                "--property=CollectMode=inactive-or-failed", "/bin/sh", "-c", "read _");
     }
 
     @Test
