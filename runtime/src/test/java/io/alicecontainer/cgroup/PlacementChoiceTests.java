@@ -71,7 +71,8 @@ class PlacementChoiceTests {
                 .file("/sys/fs/cgroup/system.slice/runner.service/cgroup.procs", "812\n990\n" + SELF + "\n")
                 .file("/sys/fs/cgroup/system.slice/cgroup.subtree_control", "cpu io memory pids\n")
                 .file("/sys/fs/cgroup/system.slice/cgroup.type", "domain\n")
-                .file("/sys/fs/cgroup/cgroup.subtree_control", "cpuset cpu io memory pids\n");
+                .file("/sys/fs/cgroup/cgroup.subtree_control", "cpuset cpu io memory pids\n")
+                .file("/sys/fs/cgroup/cgroup.controllers", CONTROLLERS);
         return h;
     }
 
@@ -137,6 +138,19 @@ class PlacementChoiceTests {
     }
 
     @Test
+    @DisplayName("a service whose own cgroup has no controllers (no accounting asked for): the scope still gets the root's")
+    void scopeGetsTheRootsControllersWhereTheServiceHasNone() {
+        Host h = service().file("/sys/fs/cgroup/system.slice/runner.service/cgroup.controllers", "");
+        h.systemd = true;
+        h.systemdBus = true;
+
+        PlacementChoice.Decision d = h.choose(null);
+
+        assertThat(d.placement()).isInstanceOf(SystemdScopePlacement.class);
+        assertThat(d.controllers()).containsExactly("cpu", "memory", "pids", "io");
+    }
+
+    @Test
     @DisplayName("the scope is asked for with systemd-run --scope -p Delegate=yes, which then holds it with a process that ends with the JVM")
     void systemdRunArguments() {
         assertThat(SystemdScopePlacement.systemdRun("alice-jvm-1-2.scope")).containsExactly(
@@ -165,6 +179,7 @@ class PlacementChoiceTests {
 
         assertThat(d.placement()).isInstanceOf(CgroupfsPlacement.class);
         assertThat(((CgroupfsPlacement) d.placement()).ancestor()).isEqualTo(Path.of("/sys/fs/cgroup/system.slice"));
+        assertThat(d.controllers()).containsExactly("cpu", "memory", "pids", "io");
     }
 
     @Test
