@@ -230,6 +230,7 @@ echo "v2 lane: cgroup.subtree_control: \$(cat /sys/fs/cgroup/cgroup.subtree_cont
 uname -r > kernel.txt
 cat /sys/fs/cgroup/cgroup.controllers > controllers.txt
 export CI=true ALICE_V2_LANE=true
+mkdir -p target   # where the tests write, as under Maven
 
 . ./launch.sh
 
@@ -334,6 +335,9 @@ StandardOutput=append:\$PWD/systemd-job.out
 StandardError=append:\$PWD/systemd-job.out
 UNIT
 cat > systemd.sh <<'SYSTEMD'
+# systemd may enable controllers only in an empty cgroup-namespace root: wait until unshare, which
+# stays behind in it outside the new pid namespace, has been moved out.
+while [ ! -e systemd-parent.moved ]; do sleep 0.1; done
 umount -l /sys/fs/cgroup && mount -t cgroup2 cgroup2 /sys/fs/cgroup || exit 1
 mount -t proc proc /proc || exit 1
 exec env container=alice-v2-lane /lib/systemd/systemd --unit=runner.service --show-status=no
@@ -342,6 +346,9 @@ SYSTEMD
   echo 0 > /sys/fs/cgroup/machine/cgroup.procs || exit 1
   exec unshare --pid --fork --cgroup --mount /bin/sh systemd.sh
 ) > systemd.log 2>&1 &
+parent=\$!
+while ! grep -qx "\$parent" /sys/fs/cgroup/machine/cgroup.procs; do sleep 0.1; done
+echo "\$parent" > /sys/fs/cgroup/cgroup.procs && touch systemd-parent.moved
 i=0
 while [ ! -e systemd-job.done ] && [ \$i -lt 1200 ]; do sleep 1; i=\$((i + 1)); done
 cat systemd-job.out 2>/dev/null
