@@ -230,6 +230,7 @@ echo "v2 lane: cgroup.subtree_control: \$(cat /sys/fs/cgroup/cgroup.subtree_cont
 uname -r > kernel.txt
 cat /sys/fs/cgroup/cgroup.controllers > controllers.txt
 export CI=true ALICE_V2_LANE=true
+mkdir -p target   # where the tests write, as under Maven
 
 . ./launch.sh
 
@@ -308,26 +309,50 @@ GUEST
     cat <<GUEST
 
 echo "v2 lane: pass 'ext-systemd': systemd in namespaces of its own, the test JVM in a service beside another process"
-mkdir -p /sys/fs/cgroup/machine
+# The job is a unit systemd starts at boot (tools outside its pid namespace would not reach it).
+mkdir -p /sys/fs/cgroup/machine /run/systemd/system
+cat > systemd-job.sh <<'JOB'
+. ./launch.sh
+sleep 3600 &
+LAUNCH_CP=\$EXT_CP LAUNCH_TIMEOUT=600s launch ext-systemd '' $(q "${EXT_SELECT[@]}")
+# The JVM's scope must be gone with it (its holder ended, systemd collected the scope).
+sleep 3
+left=\$(ls -d /sys/fs/cgroup/system.slice/alice-*.scope 2>/dev/null)
+if [ -n "\$left" ]; then echo "v2 lane: left behind: \$left"; echo 1 > ext-systemd.status; else echo "v2 lane: no alice scope is left"; fi
+kill \$!
+JOB
+cat > /run/systemd/system/runner.service <<UNIT
+[Unit]
+Description=a CI job's processes, as in a runner's or agent's service
+DefaultDependencies=no
+[Service]
+Type=oneshot
+WorkingDirectory=\$PWD
+Environment=CI=true ALICE_V2_LANE=true
+ExecStart=/bin/sh \$PWD/systemd-job.sh
+ExecStopPost=/bin/touch \$PWD/systemd-job.done
+StandardOutput=append:\$PWD/systemd-job.out
+StandardError=append:\$PWD/systemd-job.out
+UNIT
 cat > systemd.sh <<'SYSTEMD'
+# systemd may enable controllers only in an empty cgroup-namespace root: wait until unshare, which
+# stays behind in it outside the new pid namespace, has been moved out.
+while [ ! -e systemd-parent.moved ]; do sleep 0.1; done
 umount -l /sys/fs/cgroup && mount -t cgroup2 cgroup2 /sys/fs/cgroup || exit 1
 mount -t proc proc /proc || exit 1
-exec env container=alice-v2-lane /lib/systemd/systemd --unit=basic.target --show-status=no
+exec env container=alice-v2-lane /lib/systemd/systemd --unit=runner.service --show-status=no
 SYSTEMD
 (
   echo 0 > /sys/fs/cgroup/machine/cgroup.procs || exit 1
   exec unshare --pid --fork --cgroup --mount /bin/sh systemd.sh
 ) > systemd.log 2>&1 &
+parent=\$!
+while ! grep -qx "\$parent" /sys/fs/cgroup/machine/cgroup.procs; do sleep 0.1; done
+echo "\$parent" > /sys/fs/cgroup/cgroup.procs && touch systemd-parent.moved
 i=0
-while [ ! -S /run/systemd/private ] && [ \$i -lt 240 ]; do sleep 0.5; i=\$((i + 1)); done
-echo "v2 lane: systemd answers after \$((i / 2)) s: \$(systemctl is-system-running 2>&1)"
-systemd-run --unit=runner --quiet --pipe --wait -p WorkingDirectory="\$PWD" --setenv=CI=true --setenv=ALICE_V2_LANE=true \\
-  /bin/sh -c '. ./launch.sh; sleep 3600 & LAUNCH_CP=\$EXT_CP LAUNCH_TIMEOUT=600s launch ext-systemd "" "\$@"' sh $(q "${EXT_SELECT[@]}") \\
-  || echo "v2 lane: systemd-run failed: \$(tail -5 systemd.log)"
-# The JVM's scope must be gone with it (its holder ended, systemd collected the scope).
-sleep 2
-left=\$(systemctl list-units --all --plain --no-legend 'alice-*.scope' 2>&1)
-if [ -n "\$left" ]; then echo "v2 lane: left behind: \$left"; echo 1 > ext-systemd.status; else echo "v2 lane: no alice scope is left"; fi
+while [ ! -e systemd-job.done ] && [ \$i -lt 1200 ]; do sleep 1; i=\$((i + 1)); done
+cat systemd-job.out 2>/dev/null
+[ -e systemd-job.done ] || echo "v2 lane: the systemd job did not end; systemd's log: \$(tail -20 systemd.log)"
 GUEST
   fi
   cat <<GUEST

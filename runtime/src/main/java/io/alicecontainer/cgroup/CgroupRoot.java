@@ -30,6 +30,8 @@ final class CgroupRoot {
     private static final Logger LOG = Logger.getLogger(CgroupRoot.class.getName());
     private static final Pattern OWNER = Pattern.compile("jvm-(\\d+)-(\\d+)");
     private static final List<String> V2_CONTROLLERS = List.of("cpu", "memory", "pids", "io");
+    /** The v2 controllers containers use, in the order they are enabled. */
+    static final Set<String> V2_CONTROLLERS_SET = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(V2_CONTROLLERS));
     private static volatile CgroupRoot instance;
 
     final CgroupLayout layout;
@@ -89,26 +91,21 @@ final class CgroupRoot {
     }
 
     private static CgroupRoot open(CgroupLayout layout) {
-        Set<String> wanted = new LinkedHashSet<>();
-        if (layout.mode() == CgroupMode.V2) {
-            for (String c : V2_CONTROLLERS) {
-                if (layout.v2Controllers().contains(c)) wanted.add(c);
-            }
-        }
+        Set<String> wanted = layout.mode() == CgroupMode.V2 ? V2_CONTROLLERS_SET : Set.of();
         PlacementFacts facts = PlacementFacts.detect(layout);
         PlacementChoice.Decision decision = PlacementChoice.choose(facts, System.getProperty(PARENT_PROPERTY), wanted);
         Path base = null;
         if (layout.mode() != CgroupMode.V1) {
             try {
-                base = decision.placement().prepareV2(wanted);
+                base = decision.placement().prepareV2(decision.controllers());
             } catch (CgroupException e) {
                 if (!(decision.placement() instanceof SystemdScopePlacement)) throw e;
                 // systemd did not give a scope: the cgroupfs drivers' way, and the log line says why.
                 PlacementChoice.Decision first = decision;
                 decision = PlacementChoice.choose(facts.withoutSystemdBus(), System.getProperty(PARENT_PROPERTY), wanted);
                 decision = new PlacementChoice.Decision(decision.placement(), decision.reason() + "; "
-                        + first.placement().name() + " failed: " + e.getMessage());
-                base = decision.placement().prepareV2(wanted);
+                        + first.placement().name() + " failed: " + e.getMessage(), decision.controllers());
+                base = decision.placement().prepareV2(decision.controllers());
             }
         }
         LOG.info(decision::toString);
@@ -119,7 +116,7 @@ final class CgroupRoot {
             sweep(base);
             v2Owner = base.resolve(owner);
             V2Subtree.ensureDir(v2Owner);
-            if (!wanted.isEmpty()) V2Subtree.enable(v2Owner, wanted);
+            if (!decision.controllers().isEmpty()) V2Subtree.enable(v2Owner, decision.controllers());
         }
         Map<String, Path> v1Owner = new LinkedHashMap<>();
         for (String c : v1ControllersFor(layout)) {
@@ -130,7 +127,7 @@ final class CgroupRoot {
             ensureDir(dir);
             v1Owner.put(c, dir);
         }
-        CgroupRoot root = new CgroupRoot(layout, v2Owner, v1Owner, wanted, decision);
+        CgroupRoot root = new CgroupRoot(layout, v2Owner, v1Owner, decision.controllers(), decision);
         Runtime.getRuntime().addShutdownHook(new Thread(root::shutdown, "alice-cgroup-cleanup"));
         return root;
     }

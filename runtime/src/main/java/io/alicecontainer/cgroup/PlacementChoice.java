@@ -10,8 +10,8 @@ import java.util.Set;
  * setting that fixes it: never a silent run without limits.
  */
 final class PlacementChoice {
-    /** The chosen driver and why, for the one log line. */
-    record Decision(Placement placement, String reason) {
+    /** The chosen driver, why (for the one log line), and the v2 controllers it enables for the containers. */
+    record Decision(Placement placement, String reason, Set<String> controllers) {
         @Override
         public String toString() {
             return "cgroup placement: " + placement.name() + " (" + reason + ")";
@@ -23,54 +23,72 @@ final class PlacementChoice {
 
     /**
      * @param parent  the value of {@value CgroupRoot#PARENT_PROPERTY}, or null
-     * @param wanted  the v2 controllers the containers need below the placement (empty on v1, hybrid)
+     * @param wanted  the v2 controllers the containers need (cpu, memory, pids, io; empty on v1, hybrid)
      */
     static Decision choose(PlacementFacts f, String parent, Set<String> wanted) {
+        return chooseFor(f, parent, available(wanted, f.layout().v2Controllers()));
+    }
+
+    /** Of the wanted controllers, those in the given set (what a cgroup's children may get). */
+    static Set<String> available(Set<String> wanted, Set<String> offered) {
+        Set<String> out = new java.util.LinkedHashSet<>(wanted);
+        out.retainAll(offered);
+        return out;
+    }
+
+    private static Decision chooseFor(PlacementFacts f, String parent, Set<String> wanted) {
         CgroupLayout l = f.layout();
         Path own = l.v2Own();
         if (parent != null && !parent.isBlank()) {
-            return new Decision(new ExplicitParentPlacement(l, parent.trim()), CgroupRoot.PARENT_PROPERTY + "=" + parent.trim());
+            return new Decision(new ExplicitParentPlacement(l, parent.trim()), CgroupRoot.PARENT_PROPERTY + "=" + parent.trim(), wanted);
         }
         if (l.mode() != CgroupMode.V2) {
             return new Decision(new NestedPlacement(l), "cgroup " + l.mode().name().toLowerCase(java.util.Locale.ROOT)
-                    + ": the v1 controllers nest below the JVM's own cgroups");
-        }
-        if (wanted.isEmpty()) {
-            return new Decision(new NestedPlacement(l), "no controller is delegated to " + own
-                    + " (cgroup.controllers is empty): containers get namespaces and accounting, no limits");
+                    + ": the v1 controllers nest below the JVM's own cgroups", Set.of());
         }
         if (f.realRoot()) {
             return new Decision(new NestedPlacement(l), "the JVM runs in the root cgroup, which cgroup v2 exempts from the "
-                    + "no-internal-processes rule");
+                    + "no-internal-processes rule", wanted);
         }
         if (f.readOnly()) {
             throw new CgroupException("no cgroup placement for containers: cgroup2 is mounted read-only at " + l.v2Mount()
                     + " (an unprivileged container). Fix: run the container privileged (docker run --privileged, "
                     + "securityContext.privileged: true), which mounts it read-write");
         }
+        if (wanted.isEmpty() && (f.namespaceRoot() || f.otherProcs().isEmpty())) return noLimits(l);
         if (f.namespaceRoot() && f.ownWritable()) {
             return new Decision(new LeafMovePlacement(l, own), "the JVM is at the root of a cgroup namespace (a container) that "
                     + "holds " + f.ownProcs().size() + " processes: they move into " + own.resolve(LeafMovePlacement.LEAF)
-                    + " and the containers go beside them, as docker-in-docker and kind do");
+                    + " and the containers go beside them, as docker-in-docker and kind do", wanted);
         }
         if (f.otherProcs().isEmpty() && f.ownWritable()) {
             return new Decision(new LeafMovePlacement(l, own), "the JVM is the only process of its cgroup " + own
-                    + ": it moves into " + own.resolve(LeafMovePlacement.LEAF) + " so that that cgroup's limits keep covering the containers");
+                    + ": it moves into " + own.resolve(LeafMovePlacement.LEAF) + " so that that cgroup's limits keep covering the containers",
+                    wanted);
         }
         if (f.systemd() && f.systemdBus() && f.euid() == 0) {
             SystemdScopePlacement scope = new SystemdScopePlacement(l, CgroupRoot.ownerName());
             return new Decision(scope, "the JVM's cgroup " + own + " holds " + f.otherProcs().size() + " other processes and "
                     + "systemd runs the host: a transient scope " + scope.unit() + " with Delegate=yes, as runc's and podman's "
-                    + "systemd driver ask for");
+                    + "systemd driver ask for", available(CgroupRoot.V2_CONTROLLERS_SET, f.rootControllers()));
         }
         PlacementFacts.Ancestor target = cgroupfsTarget(f, wanted);
-        if (target != null) {
+        Set<String> there = target == null ? Set.of()
+                : available(CgroupRoot.V2_CONTROLLERS_SET, target.realRoot() ? f.rootControllers() : target.subtreeControl());
+        if (!there.isEmpty()) {
             String where = target.realRoot() ? "at the hierarchy's root" : "in " + target.dir() + ", the nearest ancestor that passes the controllers down";
             return new Decision(new CgroupfsPlacement(l, target.dir()), "the JVM's cgroup " + own + " holds "
                     + f.otherProcs().size() + " other processes (cgroup v2 forbids controllers below it): a group of ours " + where
-                    + (f.systemd() ? ", as the cgroupfs drivers of docker and runc do on a systemd host (no systemd bus to ask)" : ""));
+                    + (f.systemd() ? ", as the cgroupfs drivers of docker and runc do on a systemd host (no systemd bus to ask)" : ""), there);
         }
+        if (wanted.isEmpty()) return noLimits(l);
         throw new CgroupException(unplaceable(f));
+    }
+
+    private static Decision noLimits(CgroupLayout l) {
+        return new Decision(new NestedPlacement(l), "no controller is delegated to " + l.v2Own()
+                + " (cgroup.controllers has none of cpu, memory, pids, io): containers get namespaces and accounting, no limits",
+                Set.of());
     }
 
     /**
@@ -84,7 +102,7 @@ final class PlacementChoice {
             if (top != null && top.realRoot() && top.writable()) return top;
         }
         for (PlacementFacts.Ancestor a : f.ancestors()) {
-            if (a.writable() && (a.realRoot() || a.subtreeControl().containsAll(wanted))) return a;
+            if (a.writable() && (a.realRoot() || !a.subtreeControl().isEmpty() && a.subtreeControl().containsAll(wanted))) return a;
         }
         return null;
     }

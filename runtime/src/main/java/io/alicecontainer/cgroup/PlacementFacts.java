@@ -27,21 +27,24 @@ import java.util.function.Predicate;
  * @param ownWritable   this user may create groups in the JVM's v2 cgroup and move its processes
  * @param readOnly      cgroup2 is mounted read-only (an unprivileged container)
  * @param systemd       systemd runs the host ({@code /run/systemd/system} exists, as sd_booted(3) checks)
- * @param systemdBus    systemd can be asked for a scope: {@code busctl} and its private socket or the system bus
+ * @param systemdBus    systemd can be asked for a scope: {@code systemd-run} and its private socket or the system bus
+ * @param rootControllers the hierarchy root's {@code cgroup.controllers} (what a scope or a group at the root may get)
  * @param euid          the effective user id
  * @param ancestors     the JVM's v2 cgroup's ancestors, nearest first, up to the mount, each with its
  *                      {@code cgroup.subtree_control}, whether this user may create groups in it and
  *                      whether it is the real root
  */
 record PlacementFacts(CgroupLayout layout, long selfPid, boolean realRoot, boolean namespaceRoot, List<Long> ownProcs,
-                      boolean ownWritable, boolean readOnly, boolean systemd, boolean systemdBus, int euid, List<Ancestor> ancestors) {
+                      boolean ownWritable, boolean readOnly, boolean systemd, boolean systemdBus, Set<String> rootControllers, int euid,
+                      List<Ancestor> ancestors) {
 
     record Ancestor(Path dir, Set<String> subtreeControl, boolean writable, boolean realRoot) {
     }
 
     /** These facts without a systemd to ask: where asking it failed. */
     PlacementFacts withoutSystemdBus() {
-        return new PlacementFacts(layout, selfPid, realRoot, namespaceRoot, ownProcs, ownWritable, readOnly, systemd, false, euid, ancestors);
+        return new PlacementFacts(layout, selfPid, realRoot, namespaceRoot, ownProcs, ownWritable, readOnly, systemd, false,
+                rootControllers, euid, ancestors);
     }
 
     /** The pids in the JVM's cgroup other than the JVM itself. */
@@ -63,7 +66,7 @@ record PlacementFacts(CgroupLayout layout, long selfPid, boolean realRoot, boole
     static PlacementFacts read(CgroupLayout layout, String mountinfo, long selfPid, int euid, boolean systemd, boolean systemdBus,
                                Function<Path, Optional<String>> readFile, Predicate<Path> mayCreateIn) {
         Path own = layout.v2Own();
-        if (own == null) return new PlacementFacts(layout, selfPid, false, false, List.of(), false, false, systemd, systemdBus, euid, List.of());
+        if (own == null) return new PlacementFacts(layout, selfPid, false, false, List.of(), false, false, systemd, systemdBus, Set.of(), euid, List.of());
         boolean realRoot = own.equals(layout.v2Mount()) && readFile.apply(own.resolve("cgroup.type")).isEmpty();
         boolean namespaceRoot = own.equals(layout.v2Mount()) && !realRoot;
         List<Long> procs = new ArrayList<>();
@@ -79,7 +82,15 @@ record PlacementFacts(CgroupLayout layout, long selfPid, boolean realRoot, boole
             ancestors.add(new Ancestor(p, enabled, mayCreateIn.test(p), top));
         }
         return new PlacementFacts(layout, selfPid, realRoot, namespaceRoot, procs, mayCreateIn.test(own),
-                readOnly(mountinfo, layout.v2Mount()), systemd, systemdBus, euid, ancestors);
+                readOnly(mountinfo, layout.v2Mount()), systemd, systemdBus, words(readFile.apply(layout.v2Mount().resolve(CgroupFiles.CONTROLLERS))),
+                euid, ancestors);
+    }
+
+    private static Set<String> words(Optional<String> text) {
+        Set<String> out = new LinkedHashSet<>();
+        text.ifPresent(t -> out.addAll(List.of(t.trim().split("\\s+"))));
+        out.remove("");
+        return out;
     }
 
     /** Whether the cgroup2 mount at mountPoint has the per-mount option ro (mountinfo field 6). */
@@ -103,11 +114,11 @@ record PlacementFacts(CgroupLayout layout, long selfPid, boolean realRoot, boole
         return -1;
     }
 
-    /** busctl on the PATH and a socket to reach systemd by. */
+    /** systemd-run on the PATH and a socket to reach systemd by. */
     private static boolean systemdBusAvailable() {
         if (!Files.exists(SystemdScopePlacement.PRIVATE_SOCKET) && !Files.exists(SystemdScopePlacement.SYSTEM_BUS)) return false;
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "busctl"))) return true;
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "systemd-run"))) return true;
         }
         return false;
     }

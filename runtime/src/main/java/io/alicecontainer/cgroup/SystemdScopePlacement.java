@@ -4,18 +4,18 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A transient systemd scope with {@code Delegate=yes}, as runc's and podman's systemd driver ask
- * for one ({@code StartTransientUnit}, through systemd's own {@code busctl}): systemd owns the
- * tree and hands the scope's subtree to us. A scope needs a process: a small holder
- * ({@code sh -c 'read _'}) whose stdin is a pipe from this JVM, so that it ends with the JVM, and
- * with it the scope. The holder moves into the scope's leaf {@code init}, the containers go into
- * {@code alice} beside it. The JVM itself stays where it was started, under its job's limits.
+ * for one ({@code StartTransientUnit}): systemd owns the tree and hands the scope's subtree to
+ * us. A scope needs a process: a small holder whose stdin is a pipe from this JVM, so that it
+ * ends with the JVM, and with it the scope. {@code systemd-run --scope} asks for the scope and
+ * becomes the holder ({@code sh -c 'read _'}); as root it talks to systemd on its private socket,
+ * so no bus daemon is needed (systemctl does the same), else on the system bus. The holder moves
+ * into the scope's leaf {@code init}, the containers go into {@code alice} beside it. The JVM
+ * itself stays where it was started, under its job's limits.
  */
 final class SystemdScopePlacement implements Placement {
     /** systemd's private socket, served to root without a bus daemon (systemctl uses it the same way). */
@@ -42,9 +42,8 @@ final class SystemdScopePlacement implements Placement {
     @Override
     public Path prepareV2(Set<String> controllers) {
         try {
-            holder = new ProcessBuilder("/bin/sh", "-c", "read _").redirectErrorStream(true).start();
-            busctl(startTransientUnit(unit, holder.pid()));
-            Path scope = awaitScope(holder.pid(), 5_000);
+            holder = new ProcessBuilder(systemdRun(unit)).redirectErrorStream(true).start();
+            Path scope = awaitScope(holder, 10_000);
             if (!controllers.isEmpty()) V2Subtree.evacuateAndEnable(scope, scope.resolve(LeafMovePlacement.LEAF), controllers);
             Path base = scope.resolve(NestedPlacement.GROUP);
             V2Subtree.ensureDir(base);
@@ -62,48 +61,31 @@ final class SystemdScopePlacement implements Placement {
         if (holder != null) holder.destroyForcibly();
     }
 
-    /** The busctl arguments of StartTransientUnit(name, mode, properties, aux) for a delegated scope around pid. */
-    static List<String> startTransientUnit(String unit, long pid) {
-        return List.of("call", "org.freedesktop.systemd1", "/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager",
-                "StartTransientUnit", "ssa(sv)a(sa(sv))", unit, "fail", "4",
-                "PIDs", "au", "1", Long.toString(pid),
-                "Delegate", "b", "true",
-                "CollectMode", "s", "inactive-or-failed",
-                "Description", "s", "ALICE-Container: containers of a test JVM",
-                "0");
-    }
-
-    private static void busctl(List<String> args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("busctl"));
-        // Root talks to systemd directly where no bus daemon runs (containers, minimal hosts).
-        if (Files.exists(PRIVATE_SOCKET) && Files.isWritable(PRIVATE_SOCKET)) cmd.add("--address=unix:path=" + PRIVATE_SOCKET);
-        else cmd.add("--system");
-        cmd.addAll(args);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        try {
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new CgroupException("busctl StartTransientUnit did not answer within 10 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            p.destroyForcibly();
-            throw new CgroupException("interrupted while asking systemd for a scope", e);
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (p.exitValue() != 0) throw new CgroupException("systemd refused the scope: " + String.join(" ", cmd) + ": " + out);
+    /** systemd-run asking for the delegated scope and then running the holder in it. */
+    static List<String> systemdRun(String unit) {
+        return List.of("systemd-run", "--scope", "--quiet", "--unit=" + unit, "--description=ALICE-Container: containers of a test JVM",
+                "--property=Delegate=yes", "--property=CollectMode=inactive-or-failed", "/bin/sh", "-c", "read _");
     }
 
     /** The scope's cgroup, once systemd has moved the holder into it. */
-    private Path awaitScope(long pid, long timeoutMillis) throws IOException {
+    private Path awaitScope(Process p, long timeoutMillis) throws IOException {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
         while (true) {
-            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/cgroup"))) {
-                if (line.startsWith("0::") && line.endsWith("/" + unit)) {
-                    return layout.v2Mount().resolve(line.substring(4));
-                }
+            if (!p.isAlive()) {
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+                throw new CgroupException("systemd refused the scope " + unit + ": " + String.join(" ", systemdRun(unit))
+                        + " exited with " + p.exitValue() + ": " + out);
             }
-            if (System.nanoTime() > deadline) throw new CgroupException("systemd did not move the holder into " + unit + " within " + timeoutMillis + " ms");
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/" + p.pid() + "/cgroup"))) {
+                    if (line.startsWith("0::") && line.endsWith("/" + unit)) {
+                        return layout.v2Mount().resolve(line.substring(4));
+                    }
+                }
+            } catch (java.nio.file.NoSuchFileException gone) {
+                // exited meanwhile: reported above in the next round
+            }
+            if (System.nanoTime() > deadline) throw new CgroupException("systemd did not start the scope " + unit + " within " + timeoutMillis + " ms");
             CgroupTree.sleepMillis(5);
         }
     }

@@ -71,7 +71,8 @@ class PlacementChoiceTests {
                 .file("/sys/fs/cgroup/system.slice/runner.service/cgroup.procs", "812\n990\n" + SELF + "\n")
                 .file("/sys/fs/cgroup/system.slice/cgroup.subtree_control", "cpu io memory pids\n")
                 .file("/sys/fs/cgroup/system.slice/cgroup.type", "domain\n")
-                .file("/sys/fs/cgroup/cgroup.subtree_control", "cpuset cpu io memory pids\n");
+                .file("/sys/fs/cgroup/cgroup.subtree_control", "cpuset cpu io memory pids\n")
+                .file("/sys/fs/cgroup/cgroup.controllers", CONTROLLERS);
         return h;
     }
 
@@ -137,13 +138,25 @@ class PlacementChoiceTests {
     }
 
     @Test
-    @DisplayName("the scope is asked for as systemd-run --scope -p Delegate=yes asks: StartTransientUnit with the holder's pid")
-    void startTransientUnitArguments() {
-        assertThat(SystemdScopePlacement.startTransientUnit("alice-jvm-1-2.scope", 77)).containsExactly(
-                "call", "org.freedesktop.systemd1", "/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager",
-                "StartTransientUnit", "ssa(sv)a(sa(sv))", "alice-jvm-1-2.scope", "fail", "4",
-                "PIDs", "au", "1", "77", "Delegate", "b", "true", "CollectMode", "s", "inactive-or-failed",
-                "Description", "s", "ALICE-Container: containers of a test JVM", "0");
+    @DisplayName("a service whose own cgroup has no controllers (no accounting asked for): the scope still gets the root's")
+    void scopeGetsTheRootsControllersWhereTheServiceHasNone() {
+        Host h = service().file("/sys/fs/cgroup/system.slice/runner.service/cgroup.controllers", "");
+        h.systemd = true;
+        h.systemdBus = true;
+
+        PlacementChoice.Decision d = h.choose(null);
+
+        assertThat(d.placement()).isInstanceOf(SystemdScopePlacement.class);
+        assertThat(d.controllers()).containsExactly("cpu", "memory", "pids", "io");
+    }
+
+    @Test
+    @DisplayName("the scope is asked for with systemd-run --scope -p Delegate=yes, which then holds it with a process that ends with the JVM")
+    void systemdRunArguments() {
+        assertThat(SystemdScopePlacement.systemdRun("alice-jvm-1-2.scope")).containsExactly(
+                "systemd-run", "--scope", "--quiet", "--unit=alice-jvm-1-2.scope",
+                "--description=ALICE-Container: containers of a test JVM", "--property=Delegate=yes",
+                "--property=CollectMode=inactive-or-failed", "/bin/sh", "-c", "read _");
     }
 
     @Test
@@ -166,6 +179,7 @@ class PlacementChoiceTests {
 
         assertThat(d.placement()).isInstanceOf(CgroupfsPlacement.class);
         assertThat(((CgroupfsPlacement) d.placement()).ancestor()).isEqualTo(Path.of("/sys/fs/cgroup/system.slice"));
+        assertThat(d.controllers()).containsExactly("cpu", "memory", "pids", "io");
     }
 
     @Test
