@@ -58,8 +58,11 @@ final class ChildPool implements ExtensionContext.Store.CloseableResource, AutoC
     }
 
     /**
-     * {@code alice.isolation.pool.size}, else JUnit's parallelism (1 when sequential) capped by the
-     * CPUs and by the memory available (a waiting child holds ~40-90 MiB; 256 MiB are counted per child).
+     * {@code alice.isolation.pool.size}, else JUnit's parallelism (1 when sequential) plus the CPUs
+     * left free by it, i.e. the larger of the two, capped by the memory available (a waiting child
+     * holds ~40-90 MiB; 256 MiB are counted per child). A child's boot takes more CPU (~1.5 s) than
+     * a short test: with one child booting per running test, each test would wait for the rest of
+     * its child's boot; with a child booting on every CPU the boots overlap.
      */
     static int size(ExtensionContext ctx) {
         String v = ctx.getConfigurationParameter(SIZE).orElse("").trim();
@@ -87,7 +90,7 @@ final class ChildPool implements ExtensionContext.Store.CloseableResource, AutoC
             }
         }
         long byMemory = Math.max(1, memAvailableBytes() / (256L << 20));
-        return (int) Math.max(1, Math.min(Math.min(parallelism, cpus), byMemory));
+        return (int) Math.max(1, Math.min(Math.max(parallelism, cpus), byMemory));
     }
 
     private static long memAvailableBytes() {
