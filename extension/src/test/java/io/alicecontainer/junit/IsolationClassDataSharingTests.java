@@ -81,6 +81,8 @@ class IsolationClassDataSharingTests {
                 .configurationParameter(ClassDataSharing.ENABLED, cds)
                 .configurationParameter(ClassDataSharing.DIRECTORY, dir.toString())
                 .configurationParameter("alice.isolation.jvmOptions", jvmOptions)
+                // One child per run: a pooled one started beside it would write the same class-load log.
+                .configurationParameter("alice.isolation.pool.size", "0")
                 .execute().testEvents();
         events.assertThatEvents().haveExactly(1, event(test("runs"), finishedSuccessfully()));
         return events;
