@@ -37,7 +37,7 @@
 #   --no-build           use runtime/target as it is
 #
 # Environment:
-#   ALICE_V2_LANE_TIMEOUT    bound for the VM in seconds (default 420)
+#   ALICE_V2_LANE_TIMEOUT    bound for the VM in seconds (default 1500; the whole lane takes ~10 min)
 #   ALICE_V2_LANE_SELECT     launcher selectors replacing the default selection of the root pass
 #                            (then there is no delegated pass), e.g. "-c io.alicecontainer.v2.V2IoTests"
 #                            or "-m io.alicecontainer.v2.V2CpuTests#cpuMaxThrottles"
@@ -66,7 +66,7 @@ for arg in "$@"; do
   esac
 done
 
-TIMEOUT=${ALICE_V2_LANE_TIMEOUT:-600}
+TIMEOUT=${ALICE_V2_LANE_TIMEOUT:-1500}
 WORK=${ALICE_V2_LANE_WORK:-$ROOT/runtime/target/v2-lane}
 JAVA_OPTS=${ALICE_V2_LANE_JAVA_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}
 VM=$ROOT/ci/cgroup-v2-vm/v2vm.sh
