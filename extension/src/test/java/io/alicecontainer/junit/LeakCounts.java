@@ -9,18 +9,22 @@ import java.util.stream.Stream;
  * What a run of isolated tests could leave in this JVM and on the host: open fds, threads, child
  * processes, mounts of ours in this mount namespace (naming alice; others' mounts come and go
  * with the other work on the machine) and cgroups named after this JVM's containers
- * ({@code t<pid>-...}).
+ * ({@code t<pid>-...} cold, {@code p<pid>-...} pooled, their Sandbox containers below the same names).
+ * Fewer than before is no leak: threads and fds of an earlier run (a pool's spawner, a channel
+ * reader) may still have been ending when "before" was counted.
  */
 record LeakCounts(long fds, long threads, long children, long mounts, long cgroups) {
 
     static LeakCounts now() throws IOException {
-        String prefix = "t" + ProcessHandle.current().pid() + "-";
+        String cold = "t" + ProcessHandle.current().pid() + "-";
+        String pooled = "p" + ProcessHandle.current().pid() + "-";
         long[] cgroups = {0};
         // Other JVMs remove their groups while we walk: a vanished directory is simply not counted.
         Files.walkFileTree(Path.of("/sys/fs/cgroup"), new java.nio.file.SimpleFileVisitor<>() {
             @Override
             public java.nio.file.FileVisitResult preVisitDirectory(Path dir, java.nio.file.attribute.BasicFileAttributes a) {
-                if (dir.getFileName() != null && dir.getFileName().toString().startsWith(prefix)) cgroups[0]++;
+                String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
+                if (name.startsWith(cold) || name.startsWith(pooled)) cgroups[0]++;
                 return java.nio.file.FileVisitResult.CONTINUE;
             }
 
@@ -34,10 +38,22 @@ record LeakCounts(long fds, long threads, long children, long mounts, long cgrou
                 ProcessHandle.current().children().count(), mounts, cgroups[0]);
     }
 
-    /** The counts once they equal before, or after 5 s (reaped children and ended threads settle). */
+    /** What grew since {@code before}, e.g. "threads 26 -> 28"; empty when nothing did. */
+    java.util.List<String> grownSince(LeakCounts before) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        long[] now = {fds, threads, children, mounts, cgroups};
+        long[] then = {before.fds, before.threads, before.children, before.mounts, before.cgroups};
+        String[] names = {"fds", "threads", "children", "mounts", "cgroups"};
+        for (int i = 0; i < names.length; i++) {
+            if (now[i] > then[i]) out.add(names[i] + " " + then[i] + " -> " + now[i]);
+        }
+        return out;
+    }
+
+    /** The counts once none is above before, or after 5 s (reaped children and ended threads settle). */
     static LeakCounts settled(LeakCounts before) throws IOException {
         LeakCounts after = now();
-        for (int i = 0; i < 50 && !after.equals(before); i++) {
+        for (int i = 0; i < 50 && !after.grownSince(before).isEmpty(); i++) {
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
