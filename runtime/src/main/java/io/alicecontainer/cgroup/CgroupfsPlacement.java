@@ -17,10 +17,7 @@ record CgroupfsPlacement(CgroupLayout layout, Path ancestor) implements Placemen
     @Override
     public Path prepareV2(Set<String> controllers) {
         if (!controllers.isEmpty()) V2Subtree.enable(ancestor, controllers);
-        Path base = ancestor.resolve(NestedPlacement.GROUP);
-        V2Subtree.ensureDir(base);
-        if (!controllers.isEmpty()) V2Subtree.enable(base, controllers);
-        return base;
+        return V2Subtree.base(ancestor.resolve(NestedPlacement.GROUP), controllers);
     }
 
     @Override

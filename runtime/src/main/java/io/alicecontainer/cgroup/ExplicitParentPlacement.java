@@ -33,9 +33,7 @@ record ExplicitParentPlacement(CgroupLayout layout, String parent) implements Pl
                         + " relative to " + layout.v2Mount() + ". Cause: " + e.getMessage(), e);
             }
         }
-        V2Subtree.ensureDir(base);
-        if (!controllers.isEmpty()) V2Subtree.enable(base, controllers);
-        return base;
+        return V2Subtree.base(base, controllers);
     }
 
     @Override

@@ -25,10 +25,7 @@ record LeafMovePlacement(CgroupLayout layout, Path dir) implements Placement {
             int moved = V2Subtree.evacuateAndEnable(dir, dir.resolve(LEAF), controllers);
             LOG.fine(() -> "moved " + moved + " processes from " + dir + " into " + dir.resolve(LEAF));
         }
-        Path base = dir.resolve(NestedPlacement.GROUP);
-        V2Subtree.ensureDir(base);
-        if (!controllers.isEmpty()) V2Subtree.enable(base, controllers);
-        return base;
+        return V2Subtree.base(dir.resolve(NestedPlacement.GROUP), controllers);
     }
 
     @Override

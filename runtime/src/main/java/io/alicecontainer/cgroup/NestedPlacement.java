@@ -28,10 +28,7 @@ record NestedPlacement(CgroupLayout layout) implements Placement {
                         + layout.v2Mount() + ">. Cause: " + e.getMessage(), e);
             }
         }
-        Path base = layout.v2Own().resolve(GROUP);
-        V2Subtree.ensureDir(base);
-        if (!controllers.isEmpty()) V2Subtree.enable(base, controllers);
-        return base;
+        return V2Subtree.base(layout.v2Own().resolve(GROUP), controllers);
     }
 
     @Override

@@ -45,10 +45,7 @@ final class SystemdScopePlacement implements Placement {
             holder = new ProcessBuilder(systemdRun(unit)).redirectErrorStream(true).start();
             Path scope = awaitScope(holder, 10_000);
             if (!controllers.isEmpty()) V2Subtree.evacuateAndEnable(scope, scope.resolve(LeafMovePlacement.LEAF), controllers);
-            Path base = scope.resolve(NestedPlacement.GROUP);
-            V2Subtree.ensureDir(base);
-            if (!controllers.isEmpty()) V2Subtree.enable(base, controllers);
-            return base;
+            return V2Subtree.base(scope.resolve(NestedPlacement.GROUP), controllers);
         } catch (IOException | RuntimeException e) {
             release();
             throw e instanceof CgroupException c ? c : new CgroupException("cannot get a systemd scope " + unit + ": " + e.getMessage(), e);

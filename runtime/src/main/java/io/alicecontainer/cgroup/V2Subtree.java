@@ -21,6 +21,16 @@ final class V2Subtree {
         }
     }
 
+    /**
+     * The group the containers go in, made if missing, with the controllers enabled for its
+     * children: the last step of every placement driver (its parent has them enabled already).
+     */
+    static Path base(Path group, Set<String> controllers) {
+        ensureDir(group);
+        if (!controllers.isEmpty()) enable(group, controllers);
+        return group;
+    }
+
     /** Adds the controllers missing from dir's cgroup.subtree_control (cgroup v2: each ancestor must have them). */
     static void enable(Path dir, Set<String> controllers) {
         String current = CgroupFs.read(dir.resolve(CgroupFiles.SUBTREE_CONTROL));
