@@ -27,16 +27,23 @@ record ChildSpec(String java, List<String> options, List<Path> classpath, Path r
         classpath = List.copyOf(classpath);
     }
 
-    static ChildSpec of(ExtensionContext ctx, IsolationSettings s, boolean pooled) {
+    /** The spec of a cold child for this test: its limits are set before the JVM starts. */
+    static ChildSpec of(ExtensionContext ctx, IsolationSettings s) {
         String java = ctx.getConfigurationParameter(ChildJvm.JAVA).orElseGet(ChildJvm::defaultJava);
         List<String> extra = extraOptions(ctx);
         ClassDataSharing.Plan cds = ClassDataSharing.plan(ctx::getConfigurationParameter, java, extra,
                 ChildJvm.classpath(ctx.getRequiredTestClass()));
         List<String> options = new ArrayList<>(cds.options());
         options.addAll(extra);
-        if (pooled) options.addAll(viewOptions(s, extra));
         return new ChildSpec(java, options, cds.classpath(), s.rootfs(),
                 Path.of(System.getProperty("user.dir")).toAbsolutePath().normalize(), SecuritySettings.of(ctx));
+    }
+
+    /** The same child booted ahead of the limits: they are given to the JVM as options instead. */
+    ChildSpec pooled(IsolationSettings s) {
+        List<String> all = new ArrayList<>(options);
+        all.addAll(viewOptions(s, options));
+        return new ChildSpec(java, all, classpath, rootfs, workdir, security);
     }
 
     static List<String> extraOptions(ExtensionContext ctx) {

@@ -78,9 +78,9 @@ final class ForkedRun {
     static Outcome run(ExtensionContext ctx, IsolationSettings s, List<String> uniqueIds) {
         ChildPool pool = ChildPool.of(ctx);
         RunRequest request = new RunRequest(uniqueIds, ConfigurationParameters.all(ctx));
+        ChildSpec spec = ChildSpec.of(ctx, s);
         if (pool != null) {
-            ChildSpec spec = ChildSpec.of(ctx, s, true);
-            WarmChild warm = pool.take(spec, ForkedRun::pooledConfig);
+            WarmChild warm = pool.take(spec.pooled(s), ForkedRun::pooledConfig);
             if (warm != null && !warm.container.cgroup().isPopulated()) {
                 warm.discard(); // it died while waiting (its output says why): this test starts cold
                 warm = null;
@@ -97,7 +97,6 @@ final class ForkedRun {
                 if (warm != null) return handOver(ctx, warm, s, request);
             }
         }
-        ChildSpec spec = ChildSpec.of(ctx, s, false);
         String name = "t" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet() + "-"
                 + ctx.getTestMethod().map(m -> m.getName()).orElse(ctx.getRequiredTestClass().getSimpleName())
                 .replaceAll("[^A-Za-z0-9_.-]", "_");
