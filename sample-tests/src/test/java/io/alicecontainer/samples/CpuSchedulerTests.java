@@ -34,8 +34,11 @@ class CpuSchedulerTests {
         double wallSeconds = (System.nanoTime() - start) / 1e9;
 
         assertThat(x).isNotEqualTo(1);
-        ResourceAssertions.assertThat(used).cpu().time().isGreaterThan("500ms");
+        // At its starting 10% the loop could have had at most ~0.2 s of CPU in these 2 s. Twice
+        // that shows the scheduler lifted the quota, also on a machine where other busy processes
+        // leave the container well under one CPU (unlimited and quiet, it gets ~2 s).
+        ResourceAssertions.assertThat(used).cpu().time().isGreaterThan("400ms");
         double share = used.cpuTime().toNanos() / 1e9 / wallSeconds;
-        assertThat(share).as("share of one CPU while busy, with a starting limit of 10%").isGreaterThan(0.4);
+        assertThat(share).as("share of one CPU while busy, with a starting limit of 10%").isGreaterThan(0.2);
     }
 }
