@@ -118,6 +118,14 @@ public final class CgroupController implements AutoCloseable {
         return CgroupRoot.get().placement.toString();
     }
 
+    /**
+     * Whether this JVM's containers get cgroups (limits, measured usage): false only in rootless
+     * mode without a delegated cgroup, where {@code alice.isolation.rootless.limits=optional}.
+     */
+    public static boolean containersHaveCgroups() {
+        return !CgroupRoot.get().limitless();
+    }
+
     /** The host's layout, detected once (v2, v1 or hybrid). */
     public static CgroupLayout layout() {
         return CgroupLayout.detect();
@@ -279,7 +287,7 @@ public final class CgroupController implements AutoCloseable {
      * hybrid and v1 layouts, a reset is shared by every reader of the cgroup.
      */
     public MemoryPeak memoryPeak() {
-        if (!hasCgroup()) throw noCgroup("read the memory peak");
+        if (!hasCgroup()) return MemoryPeak.of(null, null);   // -1: not reported
         return MemoryPeak.of(v2For("memory"), v1Dirs.get("memory"));
     }
 
