@@ -79,7 +79,7 @@ final class RootlessChoice {
         return unplaceable(f, who + ": the JVM's cgroup " + own + " holds " + f.otherProcs().size() + " other processes"
                 + (f.ownWritable() ? "" : " and is not delegated to this user") + ", no ancestor this user may write passes the "
                 + "controllers down, and no user systemd answers (systemd-run, $XDG_RUNTIME_DIR/systemd/private)", limitsOptional,
-                "`systemd-run --user --scope -p Delegate=yes mvn test` (systemd >= 244 delegates cpu memory pids to user@UID.service)");
+                "`systemd-run --user --scope -p Delegate=yes mvn test` (systemd delegates pids and memory, in current versions also cpu, to user@UID.service)");
     }
 
     private static PlacementChoice.Decision unplaceable(PlacementFacts f, String found, boolean limitsOptional, String delegation) {

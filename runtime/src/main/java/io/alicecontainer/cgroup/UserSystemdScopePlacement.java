@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * Rootless: a transient scope of the user's own systemd ({@code user@UID.service}) with
  * {@code Delegate=yes}, as rootless podman asks for one ({@code systemd-run --user --scope}).
- * systemd (244 and later) delegates cpu, memory and pids to each user's manager on cgroup v2, so
+ * systemd delegates pids and memory (current versions also cpu) to each user's manager on cgroup v2, so
  * the scope gets what the user may limit. Same holder as {@link SystemdScopePlacement}; the
  * difference is the manager asked. Spawning into the scope ({@code CLONE_INTO_CGROUP}) also needs
  * write access to the common ancestor of the JVM's cgroup and the scope: true where the JVM runs
@@ -30,7 +30,7 @@ final class UserSystemdScopePlacement extends SystemdScopePlacement {
                 "--property=Delegate=yes", "--property=CollectMode=inactive-or-failed", "/bin/sh", "-c", "read _");
     }
 
-    /** What the user's manager delegates (user@.service: cpu memory pids on most distributions; rarely io). */
+    /** What the user's manager delegates (user@.service: pids memory, in current systemd also cpu; not io). */
     @Override
     java.util.Set<String> controllersIn(Path scope, java.util.Set<String> controllers) {
         return PlacementChoice.available(controllers, V2Subtree.words(scope.resolve(CgroupFiles.CONTROLLERS)));
