@@ -83,6 +83,7 @@ public final class IsolationExtension implements BeforeAllCallback, BeforeTestEx
         ctx.getStore(NS).put(CLASS_FORK, new ClassFork(ctx.getUniqueId(), s, outcome));
         ChildSession.Measured m = outcome.measured().get(ctx.getUniqueId());
         Map<String, String> entries = UsageReport.entries(s, outcome, m == null ? null : m.usage(), m == null ? -1 : m.testPeakBytes());
+        if (!io.alicecontainer.cgroup.CgroupController.containersHaveCgroups()) UsageReport.unmeasured(entries);
         entries.put("alice.granularity", "class");
         publish(ctx, entries);
         String kill = Verdicts.kernelKill(s, outcome.exec());
