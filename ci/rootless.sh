@@ -8,7 +8,7 @@
 #              in the v1 memory, cpu and pids hierarchies and the unified one), chowns it to the
 #              user and starts the JVM inside it, as systemd's user@UID.service does on cgroup v2.
 #              ci/rootless/RootlessChecks must pass (pid namespace, root inside = the user outside,
-#              read-only host view, Sandbox) except overItsMemoryLimit, which must fail with the
+#              read-only host view, least privilege, Sandbox) except overItsMemoryLimit, which must fail with the
 #              OOM kill reported; then the extension's own IsolationResourcesTests#oomKill and the
 #              sample ExpectedOomTests (a Sandbox command OOM-killed) must pass as that user.
 #   none       the same user with no delegated cgroup: every isolated test fails with the clear
@@ -126,7 +126,7 @@ for pass in $PASSES; do
       run_as "$log" 1 --config alice.isolation.jvmOptions=-Xmx1g -c io.alicecontainer.rootless.RootlessChecks \
         -m io.alicecontainer.junit.IsolationResourcesTests#oomKill -c io.alicecontainer.samples.ExpectedOomTests
       expect "$log" "delegated: placement nested in the delegated subtree" "cgroup placement: nested \(rootless \(uid $RUID\)"
-      expect "$log" "delegated: 6 tests successful (RootlessChecks, oomKill, ExpectedOomTests)" "\[ +6 tests successful +\]"
+      expect "$log" "delegated: 7 tests successful (RootlessChecks, oomKill, ExpectedOomTests)" "\[ +7 tests successful +\]"
       expect "$log" "delegated: overItsMemoryLimit OOM-killed, reported with the limit" "killed by the OOM killer: memory limit 128.0 MiB reached"
       expect "$log" "delegated: exactly one failure" "\[ +1 tests failed +\]"
       ;;
@@ -139,7 +139,7 @@ for pass in $PASSES; do
     optional)
       run_as "$log" 0 --config alice.isolation.rootless.limits=optional -c io.alicecontainer.rootless.RootlessChecks
       expect "$log" "optional: placement none, said once" "cgroup placement: none \(rootless \(uid $RUID\).*rootless.limits=optional"
-      expect "$log" "optional: the tests without limits pass" "\[ +4 tests successful +\]"
+      expect "$log" "optional: the tests without limits pass" "\[ +5 tests successful +\]"
       expect "$log" "optional: a declared limit fails clearly" "cannot set a memory limit .*no cgroup"
       expect "$log" "optional: the report entries say the usage was not measured" "alice.usage=\"usage not measured: the container had no cgroup"
       cat "$WORK"/run/target/alice-reports/io.alicecontainer.rootless.RootlessChecks/*.json > "$log.json" 2>/dev/null || true

@@ -22,7 +22,8 @@ import io.alicecontainer.junit.Sandbox;
 /**
  * What an isolated test gets without root (ci/rootless.sh runs this class as an unprivileged
  * user): its own pid namespace, root inside mapped to the caller, the read-only host view,
- * Sandbox commands, and a memory limit the kernel enforces ({@code overItsMemoryLimit} must FAIL
+ * least privilege as for root (no_new_privs, seccomp, no CAP_SYS_ADMIN; no nested user namespace,
+ * no remount), Sandbox commands, and a memory limit the kernel enforces ({@code overItsMemoryLimit} must FAIL
  * with the OOM kill reported; the script checks that).
  */
 @Isolated
@@ -49,6 +50,17 @@ class RootlessChecks {
     void hostViewIsReadOnly() {
         FileSystemException e = assertThrows(FileSystemException.class, () -> Files.writeString(Path.of("/usr/alice-rootless-probe"), "x"));
         assertTrue(String.valueOf(e.getReason()).contains("Read-only"), e.toString());
+    }
+
+    @Test
+    void leastPrivilegeAsForRoot(Sandbox sandbox) throws Exception {
+        String status = Files.readString(Path.of("/proc/self/status"));
+        assertTrue(status.contains("NoNewPrivs:\t1"), status);
+        assertTrue(status.contains("Seccomp:\t2"), status);
+        long capEff = Long.parseUnsignedLong(status.replaceAll("(?s).*CapEff:\\s*([0-9a-f]+).*", "$1"), 16);
+        assertEquals(0, capEff & (1L << 21), "no CAP_SYS_ADMIN, even in the user namespace");
+        ExecResult r = sandbox.exec("sh", "-c", "unshare -U true 2>/dev/null; echo unshare=$?; mount -o remount,rw /usr 2>/dev/null; echo mount=$?");
+        assertTrue(r.stdout().contains("unshare=1") && !r.stdout().contains("mount=0"), r.stdout());
     }
 
     @Test
