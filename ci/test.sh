@@ -22,6 +22,10 @@ mvn -B -ntp verify
 # a real headless browser; the screenshot stays there as an artifact. Installs chromium if missing.
 bash ci/report-check.sh sample-tests/target/alice-reports CpuLimit
 
+# Rootless mode: isolated tests as an unprivileged user (setpriv), with a delegated subtree of this
+# job's own cgroups, without one (the clear error) and with alice.isolation.rootless.limits=optional.
+bash ci/rootless.sh
+
 # A user's project against the oldest supported JUnit and Surefire (JDK 17) and the newest (JDK 25);
 # the whole matrix is ci/compat-matrix.sh without --quick (README: Supported versions).
 bash ci/compat-matrix.sh --quick

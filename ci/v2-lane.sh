@@ -16,6 +16,10 @@
 # Then the extension and the samples (a small subset, EXT_SELECT below: the guest is slow) in the
 # cgroup placements users run in, each pass checking the placement driver it logged:
 #   ext-root     the JVM in the root cgroup (bare VMs, CI machines without systemd): nested;
+#   ext-rootless an unprivileged user (uid 65534, setpriv) alone in a subtree delegated to it as
+#                systemd gives user@UID.service (chowned, cpu memory pids enabled above it): the
+#                rootless leaf-move, user namespaces, a Sandbox command OOM-killed (subset EXT_SELECT
+#                plus the sample ExpectedOomTests; the class path copied where the user can read it);
 #   ext-service  the JVM in /system.slice/runner.service beside another process, as a CI job or
 #                a Jenkins agent under systemd (no systemd answers in the guest): cgroupfs, in the
 #                nearest ancestor that passes the controllers down;
@@ -44,7 +48,7 @@
 #   ALICE_V2_LANE_DELEGATED  0: no delegated pass
 #   ALICE_V2_LANE_PLACEMENTS 0: no extension passes (ext-*)
 #   ALICE_V2_LANE_ROOT       0: no root pass (with ALICE_V2_LANE_DELEGATED=0: the ext-* passes only)
-#   ALICE_V2_LANE_EXT_PASSES the extension passes to run (default "ext-root ext-service ext-nsroot ext-systemd")
+#   ALICE_V2_LANE_EXT_PASSES the extension passes to run (default "ext-root ext-rootless ext-service ext-nsroot ext-systemd")
 #   ALICE_V2_LANE_WORK       work directory shared with the guest (default runtime/target/v2-lane;
 #                            emptied first; keeps each pass's log and JUnit XML reports)
 #   ALICE_V2_LANE_JAVA_OPTS  options of the guest's test JVMs (default: C1 only, serial GC)
@@ -190,15 +194,15 @@ elif [ "${ALICE_V2_LANE_DELEGATED:-1}" != 0 ]; then
   passes+=(delegated)
 fi
 if [ "$placements" != 0 ]; then
-  read -r -a ext_passes <<< "${ALICE_V2_LANE_EXT_PASSES:-ext-root ext-service ext-nsroot ext-systemd}"
+  read -r -a ext_passes <<< "${ALICE_V2_LANE_EXT_PASSES:-ext-root ext-rootless ext-service ext-nsroot ext-systemd}"
   for p in "${ext_passes[@]}"; do
-    [[ $p =~ ^ext-(root|service|nsroot|systemd)$ ]] || die "unknown pass in ALICE_V2_LANE_EXT_PASSES: $p"
+    [[ $p =~ ^ext-(root|rootless|service|nsroot|systemd)$ ]] || die "unknown pass in ALICE_V2_LANE_EXT_PASSES: $p"
   done
   passes+=("${ext_passes[@]}")
 fi
 [ "${ALICE_V2_LANE_ROOT:-1}" = 0 ] && [ -z "${ALICE_V2_LANE_SELECT:-}" ] && passes=("${passes[@]:1}")
 # The placement driver each extension pass must log ("cgroup placement: <driver> (why)").
-declare -A expected_placement=([ext-root]=nested [ext-service]=cgroupfs [ext-nsroot]=leaf-move [ext-systemd]=systemd-scope)
+declare -A expected_placement=([ext-root]=nested [ext-rootless]=leaf-move [ext-service]=cgroupfs [ext-nsroot]=leaf-move [ext-systemd]=systemd-scope)
 props=()
 if [ $broken -eq 1 ]; then
   select+=(-c io.alicecontainer.v2.BrokenV2LimitCheck)
@@ -217,7 +221,7 @@ launch() {   # launch PASS JVM_OPTION [SELECTORS...]: one test JVM; output in PA
   pass=\$1 opt=\$2
   shift 2
   {
-    $(q "$java") $JAVA_OPTS $(q "${props[@]}")\${opt:+"\$opt"} -cp "\${LAUNCH_CP:-\$RT_CP}" \\
+    \${LAUNCH_AS:-} $(q "$java") $JAVA_OPTS $(q "${props[@]}")\${opt:+"\$opt"} -cp "\${LAUNCH_CP:-\$RT_CP}" \\
       org.junit.platform.console.ConsoleLauncher execute --disable-banner --disable-ansi-colors \\
       --details=tree --include-engine=junit-jupiter --fail-if-no-tests --reports-dir="reports/\$pass" \\
       --config=junit.jupiter.execution.timeout.default=\${LAUNCH_TIMEOUT:-150s} "\$@"
@@ -268,6 +272,36 @@ GUEST
 
 echo "v2 lane: pass 'ext-root': the extension and samples, the test JVM in the root cgroup"
 LAUNCH_CP=\$EXT_CP LAUNCH_TIMEOUT=600s launch ext-root '' $(q "${EXT_SELECT_ROOT[@]}")
+GUEST
+  fi
+  if [[ " ${passes[*]} " == *" ext-rootless "* ]]; then
+    cat <<GUEST
+
+echo "v2 lane: pass 'ext-rootless': uid 65534 alone in a delegated subtree, as in user@65534.service"
+# The class path where that user can read it: the jars of the local Maven repository (under /root) copied.
+mkdir -p /tmp/rootless/lib /tmp/rootless/home
+RL_CP=''
+for e in \$(echo "\$EXT_CP" | tr ':' ' '); do
+  case \$e in
+    "\$PWD"/*) RL_CP="\$RL_CP:\$e" ;;
+    *) cp "\$e" /tmp/rootless/lib/ && RL_CP="\$RL_CP:/tmp/rootless/lib/\${e##*/}" ;;
+  esac
+done
+chmod -R a+rX /tmp/rootless && chown 65534:65534 /tmp/rootless/home
+mkdir -p reports/ext-rootless target && chmod -R a+rwX reports/ext-rootless target
+# What systemd does for user@UID.service: a cgroup chowned to the user, the controllers enabled above it.
+echo "+cpu +memory +pids" > /sys/fs/cgroup/cgroup.subtree_control
+mkdir -p /sys/fs/cgroup/user.slice/user@65534.service
+echo "+cpu +memory +pids" > /sys/fs/cgroup/user.slice/cgroup.subtree_control
+chown -R 65534:65534 /sys/fs/cgroup/user.slice/user@65534.service
+cat > rootless-wrap.sh <<'WRAP'
+echo \$\$ > /sys/fs/cgroup/user.slice/user@65534.service/cgroup.procs || exit 1
+exec setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/tmp/rootless/home "\$@"
+WRAP
+(
+  LAUNCH_AS="sh rootless-wrap.sh" LAUNCH_CP="\${RL_CP#:}" LAUNCH_TIMEOUT=600s launch ext-rootless '' $(q "${EXT_SELECT[@]}") \\
+    -c io.alicecontainer.samples.ExpectedOomTests
+)
 GUEST
   fi
   if [[ " ${passes[*]} " == *" ext-service "* ]]; then

@@ -68,6 +68,7 @@ public final class Container implements AutoCloseable {
         if (!Clone3.isAvailable()) {
             throw new ContainerException("containers cannot be spawned in this JVM: " + io.alicecontainer.clone3.SpawnShim.unavailabilityCause());
         }
+        config = Rootless.adapt(config);
         CgroupController cg = CgroupController.create(name);
         try {
             // A container that sees its cgroups may make containers of its own: they must nest.
@@ -167,6 +168,7 @@ public final class Container implements AutoCloseable {
             err = Native.pipe();
             long start = System.nanoTime();
             ChildProcess child = Clone3.spawn(request(command, plan, out[1], err[1]));
+            cgroup.adoptProcess(child.pid());
             Native.closeQuietly(out[1]);
             Native.closeQuietly(err[1]);
             long limit = config.outputLimit();

@@ -83,6 +83,7 @@ public final class IsolationExtension implements BeforeAllCallback, BeforeTestEx
         ctx.getStore(NS).put(CLASS_FORK, new ClassFork(ctx.getUniqueId(), s, outcome));
         ChildSession.Measured m = outcome.measured().get(ctx.getUniqueId());
         Map<String, String> entries = UsageReport.entries(s, outcome, m == null ? null : m.usage(), m == null ? -1 : m.testPeakBytes());
+        if (!io.alicecontainer.cgroup.CgroupController.containersHaveCgroups()) UsageReport.unmeasured(entries);
         entries.put("alice.granularity", "class");
         publish(ctx, entries);
         String kill = Verdicts.kernelKill(s, outcome.exec());
@@ -210,6 +211,7 @@ public final class IsolationExtension implements BeforeAllCallback, BeforeTestEx
     // --- the fork ------------------------------------------------------------------------------
 
     private static void checkAvailable(ExtensionContext ctx) {
+        Availability.passRootlessLimits(ctx.getConfigurationParameter(Availability.ROOTLESS_LIMITS));
         String unavailable = Availability.unavailableReason();
         if (unavailable != null) {
             String msg = "cannot isolate " + ctx.getDisplayName() + ": " + unavailable + ". " + Availability.fix();
@@ -259,9 +261,11 @@ public final class IsolationExtension implements BeforeAllCallback, BeforeTestEx
         ResourceUsage test = m == null ? null : m.usage();
         long testPeak = m == null ? -1 : m.testPeakBytes();
         Map<String, String> entries = UsageReport.entries(s, outcome, test, testPeak);
+        boolean measured = io.alicecontainer.cgroup.CgroupController.containersHaveCgroups();
+        if (!measured) UsageReport.unmeasured(entries);
         if (!ownContainer) entries.put("alice.granularity", "class");
         entries.putAll(outcome.scheduler());
-        List<String> regressions = RegressionGate.check(ctx, entries);
+        List<String> regressions = measured ? RegressionGate.check(ctx, entries) : List.of();
         NodeResult target = result == null ? null : find(result, ctx.getUniqueId());
         if (target != null) for (Map<String, String> e : target.reportEntries()) ctx.publishReportEntry(e);
         publish(ctx, entries);
@@ -285,7 +289,9 @@ public final class IsolationExtension implements BeforeAllCallback, BeforeTestEx
         } else if (kill != null && ownContainer) {
             failure = new AssertionError(kill);
         }
-        List<String> over = Verdicts.budgetViolations(s.budget(), exec, test, testPeak);
+        List<String> over = measured ? Verdicts.budgetViolations(s.budget(), exec, test, testPeak)
+                : s.budget().equals(IsolationSettings.Budget.NONE) ? List.of()
+                : List.of("cannot check @ResourceBudget: " + UsageReport.UNMEASURED);
         if (!over.isEmpty()) {
             AssertionError budget = new AssertionError("resource budget exceeded: " + String.join("; ", over));
             if (failure == null) failure = budget; else failure.addSuppressed(budget);

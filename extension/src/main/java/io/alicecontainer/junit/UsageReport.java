@@ -58,6 +58,26 @@ final class UsageReport {
         return e;
     }
 
+    /** Why there are no figures: rootless, no delegated cgroup, isolation without limits asked for. */
+    static final String UNMEASURED = "usage not measured: the container had no cgroup (rootless without a delegated cgroup, "
+            + Availability.ROOTLESS_LIMITS + "=optional)";
+
+    /**
+     * The entries of a container without a cgroup: every figure -1 (not reported, as elsewhere),
+     * and {@code alice.usage} saying why, so that no report claims a usage that was not measured.
+     */
+    static void unmeasured(Map<String, String> e) {
+        for (Map.Entry<String, String> x : e.entrySet()) {
+            String k = x.getKey();
+            if ((k.startsWith("alice.memory.") || k.startsWith("alice.cpu.") || k.startsWith("alice.pressure.") || k.equals("alice.oom.kills")
+                    || k.equals("alice.pids.peak") || k.equals("alice.container.cpu.time.us") || k.equals("alice.container.boot.cpu.us"))) {
+                x.setValue("-1");
+            }
+        }
+        e.put("alice.cgroup", "none");
+        e.put("alice.usage", UNMEASURED);
+    }
+
     /** "[alice] test(): alice.memory.peak.bytes=66424832 alice.cpu.time.us=96196 ...". */
     static String line(String displayName, Map<String, String> entries) {
         StringBuilder b = new StringBuilder("[alice] ").append(displayName).append(':');

@@ -34,6 +34,8 @@ public final class CgroupController implements AutoCloseable {
     private final Path v2Dir;
     private final Map<String, Path> v1Dirs;
     private final int placementFd;
+    /** Without a cgroup ({@link NoCgroupPlacement}): the container's first processes, pid to start time. */
+    private final Map<Long, Long> adopted = new java.util.concurrent.ConcurrentHashMap<>();
     private boolean destroyed;
 
     private CgroupController(CgroupRoot root, String name, Path v2Dir, Map<String, Path> v1Dirs, int placementFd) {
@@ -54,6 +56,11 @@ public final class CgroupController implements AutoCloseable {
     public static CgroupController create(String name) {
         CgroupNames.validate(name);
         CgroupRoot root = CgroupRoot.get();
+        if (root.limitless()) {
+            CgroupController c = new CgroupController(root, name, null, new LinkedHashMap<>(), -1);
+            root.live.add(c);
+            return c;
+        }
         List<Path> made = new ArrayList<>();
         int fd = -1;
         try {
@@ -111,6 +118,14 @@ public final class CgroupController implements AutoCloseable {
         return CgroupRoot.get().placement.toString();
     }
 
+    /**
+     * Whether this JVM's containers get cgroups (limits, measured usage): false only in rootless
+     * mode without a delegated cgroup, where {@code alice.isolation.rootless.limits=optional}.
+     */
+    public static boolean containersHaveCgroups() {
+        return !CgroupRoot.get().limitless();
+    }
+
     /** The host's layout, detected once (v2, v1 or hybrid). */
     public static CgroupLayout layout() {
         return CgroupLayout.detect();
@@ -118,6 +133,31 @@ public final class CgroupController implements AutoCloseable {
 
     public String name() {
         return name;
+    }
+
+    /**
+     * Whether this is a cgroup at all: false without root where no cgroup is delegated and the
+     * user opted in to isolation without limits ({@code alice.isolation.rootless.limits=optional}).
+     * Then every limit fails, {@link #usage()} is {@link ResourceUsage#NONE} (not measured), and
+     * {@link #kill()} signals the processes {@link #adoptProcess adopted}.
+     */
+    public boolean hasCgroup() {
+        return !root.limitless();
+    }
+
+    /**
+     * Without a cgroup: remembers a container's first process (PID 1 of its pid namespace), so that
+     * {@link #kill()} ends it and with it everything in its namespace. A no-op for a real cgroup.
+     */
+    public void adoptProcess(long pid) {
+        if (hasCgroup()) return;
+        adopted.put(pid, CgroupRoot.startTime(pid));
+    }
+
+    private CgroupException noCgroup(String what) {
+        return new CgroupException("cannot " + what + " for `" + name + "`: this JVM's containers have no cgroup (cgroup placement "
+                + "none: rootless without a delegated cgroup, " + RootlessChoice.LIMITS_PROPERTY + "=optional), so no limits and no "
+                + "measured usage. Fix: a cgroup delegated to this user (-D" + CgroupRoot.PARENT_PROPERTY + "=...), or run as root");
     }
 
     public CgroupMode mode() {
@@ -136,6 +176,7 @@ public final class CgroupController implements AutoCloseable {
 
     /** The main directory: the v2 cgroup, or the v1 memory cgroup on pure v1. */
     public Path path() {
+        if (!hasCgroup()) throw noCgroup("name a cgroup path");
         return v2Dir != null ? v2Dir : v1Dirs.getOrDefault("memory", v1Dirs.values().iterator().next());
     }
 
@@ -159,23 +200,27 @@ public final class CgroupController implements AutoCloseable {
         if (quotaUs != -1 && quotaUs < 1000) {
             throw new IllegalArgumentException("cpu quota must be at least 1000 µs or -1 (unlimited), was " + quotaUs);
         }
+        if (!hasCgroup()) throw noCgroup("set a CPU limit");
         CgroupLimits.cpuMax(v2For("cpu"), v2For("cpu") == null ? v1("cpu") : null, quotaUs, periodUs);
     }
 
     /** memory.max in bytes, with swap off for the cgroup. */
     public void setMemoryMax(long bytes) {
         if (bytes <= 0) throw new IllegalArgumentException("memory limit must be positive, was " + bytes);
+        if (!hasCgroup()) throw noCgroup("set a memory limit");
         CgroupLimits.memoryMax(v2For("memory"), v1Dirs.get("memory"), bytes);
     }
 
     /** pids.max: at most this many tasks (processes and threads) at once. */
     public void setPidsMax(long max) {
         if (max <= 0) throw new IllegalArgumentException("pids limit must be positive, was " + max);
+        if (!hasCgroup()) throw noCgroup("set a pids limit");
         CgroupLimits.pidsMax(v2For("pids") != null ? v2Dir : v1("pids"), max);
     }
 
     /** io.max (v2) or blkio throttling (v1) for one block device. */
     public void setIoMax(IoLimit limit) {
+        if (!hasCgroup()) throw noCgroup("set an io limit");
         CgroupLimits.ioMax(v2For("io"), v2For("io") == null ? v1("blkio") : null, limit);
     }
 
@@ -210,12 +255,20 @@ public final class CgroupController implements AutoCloseable {
     /** Moves a process (all its threads) into this cgroup, in every hierarchy. */
     public void addProcess(long pid) {
         if (pid <= 0) throw new IllegalArgumentException("not a pid: " + pid);
+        if (!hasCgroup()) throw noCgroup("move a process");
         if (v2Dir != null) CgroupFs.write(v2Dir.resolve(CgroupFiles.PROCS), Long.toString(pid));
         for (String f : v1ProcsFiles()) CgroupFs.write(Path.of(f), Long.toString(pid));
     }
 
     /** Processes in this cgroup and below. */
     public List<Long> pids() {
+        if (!hasCgroup()) {
+            List<Long> alive = new ArrayList<>();
+            adopted.forEach((pid, start) -> {
+                if (CgroupRoot.startTime(pid) == start && !zombie(pid)) alive.add(pid);
+            });
+            return alive;
+        }
         return CgroupTree.pids(path());
     }
 
@@ -225,6 +278,7 @@ public final class CgroupController implements AutoCloseable {
 
     /** Memory in use now, in bytes. */
     public long memoryCurrent() {
+        if (!hasCgroup()) return 0;
         return CgroupUsage.memoryCurrent(v2For("memory"), v1Dirs.get("memory"));
     }
 
@@ -233,31 +287,37 @@ public final class CgroupController implements AutoCloseable {
      * hybrid and v1 layouts, a reset is shared by every reader of the cgroup.
      */
     public MemoryPeak memoryPeak() {
+        if (!hasCgroup()) return MemoryPeak.of(null, null);   // -1: not reported
         return MemoryPeak.of(v2For("memory"), v1Dirs.get("memory"));
     }
 
     /** CPU time used so far, in µs. */
     public long cpuUsageUs() {
+        if (!hasCgroup()) return 0;
         return CgroupUsage.cpuTime(v2Dir, v1Dirs)[0].toNanos() / 1000;
     }
 
     /** Everything the cgroup reports, read now. */
     public ResourceUsage usage() {
+        if (!hasCgroup()) return ResourceUsage.NONE;
         return CgroupUsage.read(v2Dir, v2For("memory"), v2For("cpu"), v2For("pids"), v2For("io"), v1Dirs);
     }
 
     /** Freezes every process inside and waits until the kernel reports the cgroup frozen. */
     public void freeze() {
+        if (!hasCgroup()) throw noCgroup("freeze");
         CgroupFreezer.freeze(v2Dir, v1Dirs.get("freezer"), true);
     }
 
     /** Whether the kernel reports the cgroup frozen. */
     public boolean isFrozen() {
+        if (!hasCgroup()) return false;
         return CgroupFreezer.isFrozen(v2Dir, v1Dirs.get("freezer"));
     }
 
     /** Thaws a frozen cgroup. */
     public void thaw() {
+        if (!hasCgroup()) throw noCgroup("thaw");
         CgroupFreezer.freeze(v2Dir, v1Dirs.get("freezer"), false);
     }
 
@@ -268,6 +328,10 @@ public final class CgroupController implements AutoCloseable {
      * that was killed once kills every later {@code CLONE_INTO_CGROUP} child.)
      */
     public void kill() {
+        if (!hasCgroup()) {
+            killAdopted();
+            return;
+        }
         Path freezer = v1Dirs.get("freezer");
         boolean canFreeze = v2Dir != null || freezer != null;
         if (canFreeze) CgroupFreezer.freeze(v2Dir, freezer, true);
@@ -285,6 +349,12 @@ public final class CgroupController implements AutoCloseable {
     /** Kills what still runs and removes the cgroup from every hierarchy. Idempotent. */
     public synchronized void destroy() {
         if (destroyed) return;
+        if (!hasCgroup()) {
+            killAdopted();
+            destroyed = true;
+            root.live.remove(this);
+            return;
+        }
         try {
             // The cgroup goes away: the one-shot cgroup.kill (where the kernel has it) is enough.
             if (!CgroupTree.awaitEmpty(path(), 0)) CgroupTree.killAll(path());
@@ -300,6 +370,27 @@ public final class CgroupController implements AutoCloseable {
                 root.live.remove(this);
             }
         }
+    }
+
+    /** An ended process not yet reaped by whoever waits for it: nothing left to kill. */
+    private static boolean zombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (java.io.IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    /** SIGKILL to each adopted PID 1 ends its pid namespace; waits until they are gone (10 s at most). */
+    private void killAdopted() {
+        for (long pid : pids()) Native.libc().kill((int) pid, 9);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!pids().isEmpty()) {
+            if (System.nanoTime() > deadline) throw new CgroupException("processes of container `" + name + "` survived SIGKILL for 10 s: " + pids());
+            CgroupTree.sleepMillis(2);
+        }
+        adopted.clear();
     }
 
     public boolean isDestroyed() {
@@ -319,7 +410,7 @@ public final class CgroupController implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "CgroupController[" + name + " at " + path() + "]";
+        return "CgroupController[" + name + (hasCgroup() ? " at " + path() : ", no cgroup") + "]";
     }
 
     static Duration micros(long us) {

@@ -86,8 +86,10 @@ final class CgroupLimits {
 
     private static void require(Path dir, String controller) {
         if (dir == null) {
+            boolean rootless = CgroupRoot.get().placement.reason().startsWith("rootless");
             throw new CgroupException("the " + controller + " controller is not available on this host "
-                    + "(" + CgroupLayout.detect() + "): cannot set a " + controller + " limit");
+                    + "(" + CgroupLayout.detect() + ")" + (rootless ? " or not delegated to this user (" + CgroupRoot.get().placement
+                    + ")" : "") + ": cannot set a " + controller + " limit");
         }
     }
 }

@@ -44,6 +44,11 @@ final class CgroupRoot {
     final PlacementChoice.Decision placement;
     final Set<CgroupController> live = ConcurrentHashMap.newKeySet();
 
+    /** No cgroup of this JVM's containers at all ({@link NoCgroupPlacement}). */
+    boolean limitless() {
+        return placement.placement().limitless();
+    }
+
     private CgroupRoot(CgroupLayout layout, Path v2Owner, Map<String, Path> v1Owner, Set<String> v2Enabled,
                        PlacementChoice.Decision placement) {
         this.layout = layout;
@@ -108,6 +113,11 @@ final class CgroupRoot {
                 base = decision.placement().prepareV2(decision.controllers());
             }
         }
+        if (base != null && !decision.controllers().isEmpty()) {
+            // What the placement really got (a user's scope: what the user's systemd delegates).
+            Set<String> got = PlacementChoice.available(decision.controllers(), V2Subtree.words(base.resolve(CgroupFiles.SUBTREE_CONTROL)));
+            if (!got.equals(decision.controllers())) decision = new PlacementChoice.Decision(decision.placement(), decision.reason(), got);
+        }
         LOG.info(decision::toString);
         Placement placement = decision.placement();
         String owner = ownerName();
@@ -119,7 +129,9 @@ final class CgroupRoot {
             if (!decision.controllers().isEmpty()) V2Subtree.enable(v2Owner, decision.controllers());
         }
         Map<String, Path> v1Owner = new LinkedHashMap<>();
-        for (String c : v1ControllersFor(layout)) {
+        List<String> v1Controllers = placement.limitless() ? new ArrayList<>() : v1ControllersFor(layout);
+        if (facts.rootless()) v1Controllers.retainAll(facts.v1Writable());   // only the delegated ones
+        for (String c : v1Controllers) {
             Path v1Base = placement.v1Base(c);
             ensureDir(v1Base);
             sweep(v1Base);

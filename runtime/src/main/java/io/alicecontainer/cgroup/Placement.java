@@ -9,7 +9,7 @@ import java.util.Set;
  * ({@link PlacementFacts}); a new placement is a new driver, not a new branch in an old one.
  */
 interface Placement {
-    /** Short name for the log line: nested, explicit-parent, leaf-move, cgroupfs. */
+    /** Short name for the log line: nested, explicit-parent, leaf-move, cgroupfs, systemd-scope, user-systemd-scope, none. */
     String name();
 
     /**
@@ -20,6 +20,11 @@ interface Placement {
 
     /** The directory below which this JVM's owner group goes in a v1 controller's hierarchy. */
     Path v1Base(String controller);
+
+    /** No cgroup at all ({@link NoCgroupPlacement}): containers run without limits and without measured usage. */
+    default boolean limitless() {
+        return false;
+    }
 
     /** At the JVM's exit, after its groups are gone: gives back what the placement holds (a systemd scope). */
     default void release() {

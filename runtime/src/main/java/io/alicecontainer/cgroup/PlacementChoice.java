@@ -26,7 +26,14 @@ final class PlacementChoice {
      * @param wanted  the v2 controllers the containers need (cpu, memory, pids, io; empty on v1, hybrid)
      */
     static Decision choose(PlacementFacts f, String parent, Set<String> wanted) {
-        return chooseFor(f, parent, available(wanted, f.layout().v2Controllers()));
+        return choose(f, parent, wanted, RootlessChoice.limitsOptional(System.getProperty(RootlessChoice.LIMITS_PROPERTY)));
+    }
+
+    /** @param limitsOptional without root and without a delegated cgroup: containers without a cgroup rather than an error */
+    static Decision choose(PlacementFacts f, String parent, Set<String> wanted, boolean limitsOptional) {
+        Set<String> offered = available(wanted, f.layout().v2Controllers());
+        if ((parent == null || parent.isBlank()) && f.rootless()) return RootlessChoice.choose(f, offered, limitsOptional);
+        return chooseFor(f, parent, offered);
     }
 
     /** Of the wanted controllers, those in the given set (what a cgroup's children may get). */

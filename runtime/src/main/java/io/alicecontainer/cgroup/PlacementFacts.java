@@ -33,10 +33,14 @@ import java.util.function.Predicate;
  * @param ancestors     the JVM's v2 cgroup's ancestors, nearest first, up to the mount, each with its
  *                      {@code cgroup.subtree_control}, whether this user may create groups in it and
  *                      whether it is the real root
+ * @param v1Writable    the v1 controllers (v1, hybrid) whose own cgroup of the JVM this user may create groups in:
+ *                      all of them for root, the delegated ones without root
+ * @param userSystemd   the user's own systemd answers ({@code systemd-run} and {@code $XDG_RUNTIME_DIR/systemd/private}
+ *                      or the user bus): a rootless placement may ask it for a delegated scope
  */
 record PlacementFacts(CgroupLayout layout, long selfPid, boolean realRoot, boolean namespaceRoot, List<Long> ownProcs,
                       boolean ownWritable, boolean readOnly, boolean systemd, boolean systemdBus, Set<String> rootControllers, int euid,
-                      List<Ancestor> ancestors) {
+                      List<Ancestor> ancestors, Set<String> v1Writable, boolean userSystemd) {
 
     record Ancestor(Path dir, Set<String> subtreeControl, boolean writable, boolean realRoot) {
     }
@@ -44,7 +48,12 @@ record PlacementFacts(CgroupLayout layout, long selfPid, boolean realRoot, boole
     /** These facts without a systemd to ask: where asking it failed. */
     PlacementFacts withoutSystemdBus() {
         return new PlacementFacts(layout, selfPid, realRoot, namespaceRoot, ownProcs, ownWritable, readOnly, systemd, false,
-                rootControllers, euid, ancestors);
+                rootControllers, euid, ancestors, v1Writable, false);
+    }
+
+    /** Without root: containers need a user namespace and a cgroup delegated to this user. */
+    boolean rootless() {
+        return euid != 0;
     }
 
     /** The pids in the JVM's cgroup other than the JVM itself. */
@@ -56,7 +65,8 @@ record PlacementFacts(CgroupLayout layout, long selfPid, boolean realRoot, boole
         try {
             return read(layout, Files.readString(Path.of("/proc/self/mountinfo")), ProcessHandle.current().pid(),
                     euid(Files.readString(Path.of("/proc/self/status"))), Files.isDirectory(Path.of("/run/systemd/system")),
-                    systemdBusAvailable(), PlacementFacts::readIfExists, PlacementFacts::mayCreateIn);
+                    systemdBusAvailable(), PlacementFacts::readIfExists, PlacementFacts::mayCreateIn)
+                    .withUserSystemd(userSystemdAvailable());
         } catch (IOException e) {
             throw new CgroupException("cannot read /proc/self/mountinfo or /proc/self/status: " + e.getMessage(), e);
         }
@@ -66,7 +76,14 @@ record PlacementFacts(CgroupLayout layout, long selfPid, boolean realRoot, boole
     static PlacementFacts read(CgroupLayout layout, String mountinfo, long selfPid, int euid, boolean systemd, boolean systemdBus,
                                Function<Path, Optional<String>> readFile, Predicate<Path> mayCreateIn) {
         Path own = layout.v2Own();
-        if (own == null) return new PlacementFacts(layout, selfPid, false, false, List.of(), false, false, systemd, systemdBus, Set.of(), euid, List.of());
+        Set<String> v1Writable = new LinkedHashSet<>();
+        layout.v1Own().forEach((c, dir) -> {
+            if (mayCreateIn.test(dir)) v1Writable.add(c);
+        });
+        if (own == null) {
+            return new PlacementFacts(layout, selfPid, false, false, List.of(), false, false, systemd, systemdBus, Set.of(), euid,
+                    List.of(), v1Writable, false);
+        }
         boolean realRoot = own.equals(layout.v2Mount()) && readFile.apply(own.resolve("cgroup.type")).isEmpty();
         boolean namespaceRoot = own.equals(layout.v2Mount()) && !realRoot;
         List<Long> procs = new ArrayList<>();
@@ -83,7 +100,13 @@ record PlacementFacts(CgroupLayout layout, long selfPid, boolean realRoot, boole
         }
         return new PlacementFacts(layout, selfPid, realRoot, namespaceRoot, procs, mayCreateIn.test(own),
                 readOnly(mountinfo, layout.v2Mount()), systemd, systemdBus, words(readFile.apply(layout.v2Mount().resolve(CgroupFiles.CONTROLLERS))),
-                euid, ancestors);
+                euid, ancestors, v1Writable, false);
+    }
+
+    /** These facts with the user's own systemd answering or not. */
+    PlacementFacts withUserSystemd(boolean answers) {
+        return new PlacementFacts(layout, selfPid, realRoot, namespaceRoot, ownProcs, ownWritable, readOnly, systemd, systemdBus,
+                rootControllers, euid, ancestors, v1Writable, answers && euid != 0);
     }
 
     private static Set<String> words(Optional<String> text) {
@@ -117,8 +140,20 @@ record PlacementFacts(CgroupLayout layout, long selfPid, boolean realRoot, boole
     /** systemd-run on the PATH and a socket to reach systemd by. */
     private static boolean systemdBusAvailable() {
         if (!Files.exists(SystemdScopePlacement.PRIVATE_SOCKET) && !Files.exists(SystemdScopePlacement.SYSTEM_BUS)) return false;
+        return onPath("systemd-run");
+    }
+
+    /** A user (not root) with systemd-run and the socket of the user's own systemd (user@UID.service). */
+    private static boolean userSystemdAvailable() {
+        String runtimeDir = System.getenv("XDG_RUNTIME_DIR");
+        if (runtimeDir == null || runtimeDir.isBlank()) return false;
+        if (!Files.exists(Path.of(runtimeDir, "systemd", "private")) && !Files.exists(Path.of(runtimeDir, "bus"))) return false;
+        return onPath("systemd-run");
+    }
+
+    private static boolean onPath(String program) {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "systemd-run"))) return true;
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) return true;
         }
         return false;
     }
@@ -131,8 +166,11 @@ record PlacementFacts(CgroupLayout layout, long selfPid, boolean realRoot, boole
         }
     }
 
-    /** mkdir(2) in a cgroup directory needs write permission on it (root has it unless mounted ro). */
+    /**
+     * mkdir(2) in a cgroup directory needs write permission on it (root has it unless mounted ro);
+     * moving processes in also needs its {@code cgroup.procs} (a delegated cgroup has both chowned).
+     */
     private static boolean mayCreateIn(Path dir) {
-        return Files.isWritable(dir);
+        return Files.isWritable(dir) && Files.isWritable(dir.resolve(CgroupFiles.PROCS));
     }
 }

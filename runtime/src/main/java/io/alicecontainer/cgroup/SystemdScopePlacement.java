@@ -17,11 +17,11 @@ import java.util.Set;
  * into the scope's leaf {@code init}, the containers go into {@code alice} beside it. The JVM
  * itself stays where it was started, under its job's limits.
  */
-final class SystemdScopePlacement implements Placement {
+class SystemdScopePlacement implements Placement {
     /** systemd's private socket, served to root without a bus daemon (systemctl uses it the same way). */
     static final Path PRIVATE_SOCKET = Path.of("/run/systemd/private");
     static final Path SYSTEM_BUS = Path.of("/run/dbus/system_bus_socket");
-    private final CgroupLayout layout;
+    final CgroupLayout layout;
     private final String unit;
     private Process holder;
 
@@ -42,10 +42,12 @@ final class SystemdScopePlacement implements Placement {
     @Override
     public Path prepareV2(Set<String> controllers) {
         try {
-            holder = new ProcessBuilder(systemdRun(unit)).redirectErrorStream(true).start();
+            holder = new ProcessBuilder(command()).redirectErrorStream(true).start();
             Path scope = awaitScope(holder, 10_000);
-            if (!controllers.isEmpty()) V2Subtree.evacuateAndEnable(scope, scope.resolve(LeafMovePlacement.LEAF), controllers);
-            return V2Subtree.base(scope.resolve(NestedPlacement.GROUP), controllers);
+            checkReachable(scope);
+            Set<String> there = controllersIn(scope, controllers);
+            if (!there.isEmpty()) V2Subtree.evacuateAndEnable(scope, scope.resolve(LeafMovePlacement.LEAF), there);
+            return V2Subtree.base(scope.resolve(NestedPlacement.GROUP), there);
         } catch (IOException | RuntimeException e) {
             release();
             throw e instanceof CgroupException c ? c : new CgroupException("cannot get a systemd scope " + unit + ": " + e.getMessage(), e);
@@ -56,6 +58,20 @@ final class SystemdScopePlacement implements Placement {
     @Override
     public void release() {
         if (holder != null) holder.destroyForcibly();
+    }
+
+    /** Of the controllers, those the scope got (root's scope: all that were asked for, as before). */
+    Set<String> controllersIn(Path scope, Set<String> controllers) {
+        return controllers;
+    }
+
+    /** Whether this JVM may spawn into the scope; the user variant checks the common ancestor. */
+    void checkReachable(Path scope) {
+    }
+
+    /** The command asking for the scope and then running the holder in it. */
+    List<String> command() {
+        return systemdRun(unit);
     }
 
     /** systemd-run asking for the delegated scope and then running the holder in it. */
@@ -70,7 +86,7 @@ final class SystemdScopePlacement implements Placement {
         while (true) {
             if (!p.isAlive()) {
                 String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-                throw new CgroupException("systemd refused the scope " + unit + ": " + String.join(" ", systemdRun(unit))
+                throw new CgroupException("systemd refused the scope " + unit + ": " + String.join(" ", command())
                         + " exited with " + p.exitValue() + ": " + out);
             }
             try {

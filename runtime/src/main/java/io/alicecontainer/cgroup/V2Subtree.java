@@ -31,6 +31,18 @@ final class V2Subtree {
         return group;
     }
 
+    /** The words of a file such as cgroup.controllers; empty when it cannot be read. */
+    static Set<String> words(Path file) {
+        Set<String> out = new LinkedHashSet<>();
+        try {
+            out.addAll(List.of(Files.readString(file).trim().split("\\s+")));
+        } catch (IOException e) {
+            return out;
+        }
+        out.remove("");
+        return out;
+    }
+
     /** Adds the controllers missing from dir's cgroup.subtree_control (cgroup v2: each ancestor must have them). */
     static void enable(Path dir, Set<String> controllers) {
         String current = CgroupFs.read(dir.resolve(CgroupFiles.SUBTREE_CONTROL));

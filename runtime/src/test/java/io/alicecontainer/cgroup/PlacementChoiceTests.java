@@ -42,6 +42,8 @@ class PlacementChoiceTests {
         String selfCgroup;
         boolean systemd;
         boolean systemdBus;
+        boolean userSystemd;
+        boolean limitsOptional;
         int euid;
         Predicate<Path> writable = p -> true;
 
@@ -57,9 +59,11 @@ class PlacementChoiceTests {
         PlacementChoice.Decision choose(String parent) {
             Function<Path, Optional<String>> read = p -> Optional.ofNullable(files.get(p.toString()));
             CgroupLayout layout = CgroupLayout.parse(mountinfo, selfCgroup, read);
-            PlacementFacts facts = PlacementFacts.read(layout, mountinfo, SELF, euid, systemd, systemdBus, read, writable);
+            PlacementFacts facts = PlacementFacts.read(layout, mountinfo, SELF, euid, systemd, systemdBus, read, writable)
+                    .withUserSystemd(userSystemd);
             return PlacementChoice.choose(facts, parent, layout.mode() == CgroupMode.V2
-                    ? layout.v2Controllers().stream().filter(WANTED::contains).collect(java.util.stream.Collectors.toSet()) : Set.of());
+                    ? layout.v2Controllers().stream().filter(WANTED::contains).collect(java.util.stream.Collectors.toSet()) : Set.of(),
+                    limitsOptional);
         }
     }
 
@@ -279,5 +283,95 @@ class PlacementChoiceTests {
 
         assertThat(d.placement()).isInstanceOf(NestedPlacement.class);
         assertThat(d.reason()).contains("no limits");
+    }
+
+    // --- rootless ---------------------------------------------------------------------------------
+
+    private static final String HYBRID_MOUNTINFO = """
+            31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755
+            32 31 0:29 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu
+            34 31 0:31 / /sys/fs/cgroup/blkio rw,relatime - cgroup cgroup rw,blkio
+            35 31 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory
+            41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw
+            """;
+
+    private static Host hybridUser(Predicate<Path> writable) {
+        Host h = new Host("4:memory:/job/alice/u\n3:blkio:/\n1:cpu:/job/alice/u\n0::/job/alice/u\n");
+        h.mountinfo = HYBRID_MOUNTINFO;
+        h.euid = 1000;
+        h.writable = writable;
+        return h;
+    }
+
+    @Test
+    @DisplayName("rootless on hybrid with the JVM in a delegated subtree: nested below it, and the log line names what is not delegated")
+    void rootlessHybridDelegatedNests() {
+        PlacementChoice.Decision d = hybridUser(p -> p.toString().endsWith("/job/alice/u")).choose(null);
+
+        assertThat(d.placement()).isInstanceOf(NestedPlacement.class);
+        assertThat(d.placement().v1Base("memory")).isEqualTo(Path.of("/sys/fs/cgroup/memory/job/alice/u/alice"));
+        assertThat(d.toString()).startsWith("cgroup placement: nested (rootless (uid 1000): the JVM's own cgroups are delegated")
+                .contains("not delegated, so no limits of theirs: blkio");
+    }
+
+    @Test
+    @DisplayName("rootless on hybrid without a delegated cgroup: the error names what was found and every fix")
+    void rootlessHybridWithoutDelegationFails() {
+        assertThatThrownBy(() -> hybridUser(p -> false).choose(null)).isInstanceOf(CgroupException.class)
+                .hasMessageContaining("no cgroup placement for rootless containers: rootless (uid 1000)")
+                .hasMessageContaining("memory /sys/fs/cgroup/memory/job/alice/u")
+                .hasMessageContaining("-Dalice.cgroup.parent=").hasMessageContaining("sudo -E mvn verify")
+                .hasMessageContaining("alice.isolation.rootless.limits=optional");
+    }
+
+    @Test
+    @DisplayName("rootless without a delegated cgroup, alice.isolation.rootless.limits=optional: no cgroup, and the log line says so")
+    void rootlessOptInRunsWithoutACgroup() {
+        Host h = hybridUser(p -> false);
+        h.limitsOptional = true;
+
+        PlacementChoice.Decision d = h.choose(null);
+
+        assertThat(d.placement()).isInstanceOf(NoCgroupPlacement.class);
+        assertThat(d.placement().limitless()).isTrue();
+        assertThat(d.toString()).startsWith("cgroup placement: none (rootless (uid 1000)").contains("no limits, no usage");
+    }
+
+    @Test
+    @DisplayName("rootless on pure v2, the JVM beside other processes, the user's systemd answers: a user scope with Delegate=yes")
+    void rootlessUserSystemdScope() {
+        String app = "/sys/fs/cgroup/user.slice/user-1000.slice/user@1000.service/app.slice";
+        Host h = new Host("0::" + app.substring("/sys/fs/cgroup".length()) + "/term.scope\n");
+        h.euid = 1000;
+        h.systemd = true;
+        h.userSystemd = true;
+        h.writable = p -> p.startsWith(app);
+        h.file(app + "/term.scope/cgroup.controllers", "cpu memory pids\n").file(app + "/term.scope/cgroup.type", "domain\n")
+                .file(app + "/term.scope/cgroup.procs", "700\n" + SELF + "\n");
+
+        PlacementChoice.Decision d = h.choose(null);
+
+        assertThat(d.placement()).isInstanceOf(UserSystemdScopePlacement.class);
+        assertThat(d.placement().name()).isEqualTo("user-systemd-scope");
+        assertThat(((UserSystemdScopePlacement) d.placement()).command()).startsWith("systemd-run", "--user", "--scope")
+                .contains("--property=Delegate=yes");
+        assertThat(d.reason()).contains("holds 1 other processes").contains("rootless podman");
+    }
+
+    @Test
+    @DisplayName("rootless: an explicit alice.cgroup.parent wins, as for root")
+    void rootlessExplicitParent() {
+        PlacementChoice.Decision d = hybridUser(p -> false).choose("/delegated/alice");
+
+        assertThat(d.placement()).isInstanceOf(ExplicitParentPlacement.class);
+    }
+
+    @Test
+    void rootlessLimitsPropertyValues() {
+        assertThat(RootlessChoice.limitsOptional(null)).isFalse();
+        assertThat(RootlessChoice.limitsOptional("required")).isFalse();
+        assertThat(RootlessChoice.limitsOptional(" Optional ")).isTrue();
+        assertThatThrownBy(() -> RootlessChoice.limitsOptional("maybe")).isInstanceOf(CgroupException.class)
+                .hasMessage("alice.isolation.rootless.limits must be `required` or `optional`, not `maybe`");
     }
 }
