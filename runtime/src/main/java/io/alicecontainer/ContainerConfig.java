@@ -427,14 +427,15 @@ public final class ContainerConfig {
         /**
          * Whether the kernel may turn on its speculation mitigations for the container's filtered
          * processes (on by default). A kernel booted with {@code spec_store_bypass_disable=seccomp}
-         * or {@code spectre_v2_user=seccomp} (the default before Linux 5.16) enables SSBD and
-         * STIBP/IBPB for every task with a seccomp filter, which slows its code down (SSBD by up to
-         * tens of percent on some CPUs); {@code false} installs the filter with
-         * {@code SECCOMP_FILTER_FLAG_SPEC_ALLOW}, as Podman and crun allow, and the container then
-         * runs like any other process of the host. Since Linux 5.16 the defaults are {@code prctl}
-         * (a filter enables nothing), and where the CPU needs no such mitigation the flag changes
-         * nothing either: {@code /sys/devices/system/cpu/vulnerabilities/spec_store_bypass} and
-         * {@code spectre_v2} say which case a host is. The filter itself is the same either way.
+         * or {@code spectre_v2_user=seccomp} (the defaults before Linux 5.16) enables SSBD and
+         * STIBP/IBPB for every task with a seccomp filter, which slows its code down by how much
+         * depends on the CPU and the code; {@code false} installs the filter with
+         * {@code SECCOMP_FILTER_FLAG_SPEC_ALLOW} (as an OCI runtime does for that flag in its
+         * seccomp profile) and the container runs like any other process of the host. Since Linux
+         * 5.16 the defaults are {@code prctl} (a filter enables nothing), and where the CPU has no
+         * such mitigation to switch the flag changes nothing either:
+         * {@code /sys/devices/system/cpu/vulnerabilities/spec_store_bypass} and {@code spectre_v2}
+         * say which case a host is. The filter itself is the same either way.
          */
         public Builder speculationMitigations(boolean on) {
             this.speculationMitigations = on;
