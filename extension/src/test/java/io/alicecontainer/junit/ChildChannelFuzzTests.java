@@ -145,6 +145,10 @@ class ChildChannelFuzzTests {
         // A byte array claiming 2^31-1 elements, and a string claiming 2^40 bytes, each with nothing behind.
         byte[] hugeArray = HexFormat.of().parseHex("aced0005" + "757200025b42acf317f8060854e0020000" + "7870" + "7fffffff");
         byte[] hugeString = HexFormat.of().parseHex("aced0005" + "7c" + "0000010000000000" + "41");
+        // Map.of("k", "v") with its count cut to 1 and the value dropped: the JDK's readResolve
+        // throws InternalError("length is odd"), not an IOException (found by the fuzz below).
+        byte[] oddMap = HexFormat.of().parseHex("aced0005737200116a6176612e7574696c2e436f6c6c536572578eabb63a1ba811030001"
+                + "49000374616778700000000377040000000174" + "00016b78");
 
         Map<String, byte[]> inputs = new java.util.LinkedHashMap<>();
         inputs.put("a String", encode("not a message"));
@@ -154,6 +158,7 @@ class ChildChannelFuzzTests {
         inputs.put("a huge string length", hugeString);
         inputs.put("cut inside the result", Arrays.copyOf(valid, valid.length - 7));
         inputs.put("noise", "this is not a serialized RunResult".getBytes());
+        inputs.put("a Map.of with an odd number of elements", oddMap);
 
         for (Map.Entry<String, byte[]> e : inputs.entrySet()) {
             Outcome o = decode(e.getValue());
