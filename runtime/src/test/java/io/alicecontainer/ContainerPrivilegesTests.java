@@ -138,6 +138,17 @@ class ContainerPrivilegesTests {
     }
 
     @Test
+    @DisplayName("a caller's writable bind into the read-only /dev still works")
+    void bindIntoReadOnlyDev(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("disk"), "");
+        ExecResult r = run(ContainerConfig.builder().bind(new io.alicecontainer.rootfs.Bind(file, java.nio.file.Path.of("/dev/alice-disk"), false)),
+                "echo written > /dev/alice-disk; echo rc=$?; touch /dev/other; echo touch=$?");
+
+        assertThat(r.stdout().lines().toList()).as(r.stderr()).containsExactly("rc=0", "touch=1");
+        assertThat(java.nio.file.Files.readString(file)).isEqualTo("written\n");
+    }
+
+    @Test
     @DisplayName("with the host root: masked directories are one read-only empty tmpfs, masked files /dev/null, /proc/sys read-only")
     void hostRootMasks() {
         ExecResult r = run(ContainerConfig.builder().rootfs(io.alicecontainer.rootfs.RootFs.hostRoot()),

@@ -117,7 +117,7 @@ public final class MountPlan {
         String size = protection.tmpSizeBytes() > 0 ? ",size=" + protection.tmpSizeBytes() : "";
         ops.add(MountOp.mount("tmpfs", NEW + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777" + size));
         ops.add(MountOp.mount("proc", NEW + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, null));
-        minimalDev(ops, size, protect);
+        minimalDev(ops, size, protect, binds);
         if (cgroups != null) cgroupFilesystems(ops, NEW, cgroups, protect);
         for (Bind b : binds) ops.add(bind(OLD + b.source(), NEW + b.target(), b));
         if (protect) {
@@ -218,7 +218,7 @@ public final class MountPlan {
      * container's root could change otherwise (a {@code chmod 000 /dev/null} would break the
      * host). Reading and writing a device is no write to its filesystem: that still works.
      */
-    private static void minimalDev(List<MountOp> ops, String size, boolean readOnly) {
+    private static void minimalDev(List<MountOp> ops, String size, boolean readOnly, List<Bind> binds) {
         String dev = NEW + "/dev";
         ops.add(MountOp.mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k"));
         for (String d : DEVICES) {
@@ -230,6 +230,15 @@ public final class MountPlan {
         ops.add(MountOp.symlink("/proc/self/fd/2", dev + "/stderr"));
         if (readOnly) {
             ops.add(MountOp.mkdir(dev + "/shm", 0755));
+            // The caller's binds into /dev (a disk for a test, say) get their mount points now,
+            // while /dev is writable; the binds themselves come later as ever, with their own flags.
+            for (Bind b : binds) {
+                Path t = b.target().normalize();
+                if (!t.startsWith("/dev") || t.getNameCount() < 2 || t.startsWith("/dev/shm")) continue;
+                if (t.getNameCount() == 2 && DEVICES.contains(t.getFileName().toString())) continue;
+                if (t.getNameCount() > 2) ops.add(MountOp.mkdir(NEW + t.getParent(), 0755));
+                ops.add(Files.isDirectory(b.source()) ? MountOp.mkdir(NEW + t, 0755) : MountOp.writeFile(NEW + t, "", 0644));
+            }
             ops.add(MountOp.readOnlyTree(dev));
         }
         ops.add(MountOp.mount("tmpfs", dev + "/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777" + size));
