@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -14,6 +15,8 @@ import io.alicecontainer.ExecResult;
 import io.alicecontainer.namespace.Namespace;
 import io.alicecontainer.namespace.Namespaces;
 import io.alicecontainer.rootfs.RootFs;
+import io.alicecontainer.security.Capability;
+import io.alicecontainer.security.Seccomp;
 
 /**
  * Median round trip of {@code /bin/true} in an ALICE container, from a warm JVM, side by side with
@@ -28,6 +31,8 @@ import io.alicecontainer.rootfs.RootFs;
  *   <li>{@code oci.bundle}, {@code oci.label}; {@code oci2.*} for an optional second runtime;</li>
  *   <li>{@code only}: {@code alice} or {@code tool} keeps that group (and the ALICE host-root
  *       and default-rootfs references) alone, e.g. to profile ALICE with strace or perf;</li>
+ *   <li>{@code breakdown}: {@code true} adds, for both roots, the default container with one part of
+ *       least privilege turned off (no seccomp filter; nothing masked; every capability);</li>
  *   <li>{@code dump}: a file to write every timed sample to, as CSV (variant, round, ms);</li>
  *   <li>{@code prefix}: the start of every container and cgroup name, so the script can find leftovers;</li>
  *   <li>{@code wrap.cmd}: when the OCI runtime is wrapped (nsenter), that wrapper alone around
@@ -51,7 +56,7 @@ public final class RoundTrip {
 
     private static final String HOST_ROOT = "ALICE host root";
     private static final String DEFAULT_ROOTFS = "ALICE default rootfs";
-    private static final String[] ALICE_PHASES = {"create", "exec", "close", "exec.wall"};
+    private static final String[] ALICE_PHASES = {"create", "exec", "close", "exec.wall", "cpu"};
 
     public static void main(String[] args) throws Exception {
         int runs = Integer.getInteger("runs", 1000);
@@ -80,6 +85,22 @@ public final class RoundTrip {
         ContainerConfig hostViewPrivileged = ContainerConfig.builder().privileged().build();
         variants.add(new Variant("ALICE host root, privileged()", "alice", i -> alice(prefix + "hrp-" + i, hostRootPrivileged)));
         variants.add(new Variant("ALICE default rootfs, privileged()", "alice", i -> alice(prefix + "dvp-" + i, hostViewPrivileged)));
+        if (Boolean.getBoolean("breakdown")) {
+            // Least privilege one part at a time: each variant turns one part of the defaults off.
+            for (boolean host : new boolean[] {true, false}) {
+                String where = host ? "host root" : "default rootfs";
+                String tag = host ? "h" : "d";
+                ContainerConfig.Builder base = host ? ContainerConfig.builder().rootfs(RootFs.hostRoot()) : ContainerConfig.builder();
+                ContainerConfig noFilter = base.seccomp(Seccomp.none()).build();
+                variants.add(new Variant("ALICE " + where + ", no seccomp filter", "alice", i -> alice(prefix + tag + "ns-" + i, noFilter)));
+                ContainerConfig noMask = (host ? ContainerConfig.builder().rootfs(RootFs.hostRoot()) : ContainerConfig.builder())
+                        .maskKernelInterfaces(false).build();
+                variants.add(new Variant("ALICE " + where + ", nothing masked", "alice", i -> alice(prefix + tag + "nm-" + i, noMask)));
+                ContainerConfig allCaps = (host ? ContainerConfig.builder().rootfs(RootFs.hostRoot()) : ContainerConfig.builder())
+                        .capabilities(EnumSet.allOf(Capability.class)).build();
+                variants.add(new Variant("ALICE " + where + ", every capability", "alice", i -> alice(prefix + tag + "ac-" + i, allCaps)));
+            }
+        }
         variants.add(new Variant("ProcessBuilder /bin/true", "tool", i -> process(List.of("/bin/true"))));
         variants.add(new Variant("unshare --fork --pid --mount --uts --ipc --mount-proc", "tool",
                 i -> process(List.of("unshare", "--fork", "--pid", "--mount", "--uts", "--ipc", "--mount-proc", "/bin/true"))));
@@ -185,17 +206,59 @@ public final class RoundTrip {
         System.out.println("Ratios are variant median ÷ ALICE median: above 1 means slower than the ALICE round trip.");
         System.out.println();
         System.out.println("ALICE phases (median ms): create = Container.create (cgroup mkdir), exec = Container.exec "
-                + "(spawn + wait + read usage), close = destroy (cgroup rmdir), exec.wall = ExecResult.wallTime() (spawn to exit, inside exec)");
-        System.out.printf(Locale.ROOT, "| %-34s |%9s |%9s |%9s |%10s |%n", "variant", ALICE_PHASES[0], ALICE_PHASES[1],
-                ALICE_PHASES[2], ALICE_PHASES[3]);
-        System.out.printf(Locale.ROOT, "|%s|%s|%s|%s|%s|%n", "-".repeat(36), "-".repeat(9) + ":", "-".repeat(9) + ":",
-                "-".repeat(9) + ":", "-".repeat(10) + ":");
+                + "(spawn + wait + read usage), close = destroy (cgroup rmdir), exec.wall = ExecResult.wallTime() (spawn to exit, inside exec), "
+                + "cpu = the container's CPU time from its cgroup (the child's setup in the shim, execve, exit: less "
+                + "disturbed by a loaded machine than wall time)");
+        System.out.printf(Locale.ROOT, "| %-40s |%9s |%9s |%9s |%10s |%9s |%n", "variant", ALICE_PHASES[0], ALICE_PHASES[1],
+                ALICE_PHASES[2], ALICE_PHASES[3], ALICE_PHASES[4]);
+        System.out.printf(Locale.ROOT, "|%s|%s|%s|%s|%s|%s|%n", "-".repeat(42), "-".repeat(9) + ":", "-".repeat(9) + ":",
+                "-".repeat(9) + ":", "-".repeat(10) + ":", "-".repeat(9) + ":");
         for (Stats s : all) {
             if (s.phaseMedians() == null) continue;
             double[] p = s.phaseMedians();
-            System.out.printf(Locale.ROOT, "| %-34s |%9s |%9s |%9s |%10s |%n", s.name(), f3(p[0]), f3(p[1]), f3(p[2]), f3(p[3]));
+            System.out.printf(Locale.ROOT, "| %-40s |%9s |%9s |%9s |%10s |%9s |%n", s.name(), f3(p[0]), f3(p[1]), f3(p[2]), f3(p[3]),
+                    f3(p[4]));
         }
+        leastPrivilegeCost(variants, ms, phases);
         System.out.printf(Locale.ROOT, "%ntimed section: %.1f s%n", seconds);
+    }
+
+    /**
+     * Default minus privileged() (and minus each breakdown variant), as the median of the per-round
+     * differences: each round runs every variant once, so the pair shares the machine's load.
+     */
+    private static void leastPrivilegeCost(List<Variant> variants, double[][] ms, long[][][] phases) {
+        List<String> names = variants.stream().map(Variant::name).toList();
+        String[][] pairs = {
+                {HOST_ROOT, "ALICE host root, privileged()"}, {DEFAULT_ROOTFS, "ALICE default rootfs, privileged()"},
+                {HOST_ROOT, "ALICE host root, no seccomp filter"}, {HOST_ROOT, "ALICE host root, nothing masked"},
+                {HOST_ROOT, "ALICE host root, every capability"}, {DEFAULT_ROOTFS, "ALICE default rootfs, no seccomp filter"},
+                {DEFAULT_ROOTFS, "ALICE default rootfs, nothing masked"}, {DEFAULT_ROOTFS, "ALICE default rootfs, every capability"}};
+        boolean header = false;
+        for (String[] pair : pairs) {
+            int a = names.indexOf(pair[0]);
+            int b = names.indexOf(pair[1]);
+            if (a < 0 || b < 0 || phases[a] == null || phases[b] == null) continue;
+            if (!header) {
+                System.out.println();
+                System.out.println("What least privilege (or one part of it) costs: median of the per-round differences "
+                        + "(rounds are interleaved: both runs of a pair share the machine's load)");
+                System.out.printf(Locale.ROOT, "| %-66s | %10s | %10s |%n", "difference", "wall ms", "cpu ms");
+                System.out.printf(Locale.ROOT, "|%s|%s|%s|%n", "-".repeat(68), "-".repeat(11) + ":", "-".repeat(11) + ":");
+                header = true;
+            }
+            int runs = ms[a].length;
+            double[] wall = new double[runs];
+            double[] cpu = new double[runs];
+            int cpuPhase = ALICE_PHASES.length - 1;
+            for (int k = 0; k < runs; k++) {
+                wall[k] = ms[a][k] - ms[b][k];
+                cpu[k] = (phases[a][cpuPhase][k] - phases[b][cpuPhase][k]) / 1e6;
+            }
+            String label = pair[0].equals(HOST_ROOT) ? pair[0] + " − " + pair[1].substring(HOST_ROOT.length() + 2)
+                    : pair[0] + " − " + pair[1].substring(DEFAULT_ROOTFS.length() + 2);
+            System.out.printf(Locale.ROOT, "| %-66s | %+10.3f | %+10.3f |%n", label, percentile(wall, 50), percentile(cpu, 50));
+        }
     }
 
     private static int timeOne(Variant variant, int k, int index, double[] ms, long[][][] phases, int v, int runs)
@@ -216,6 +279,7 @@ public final class RoundTrip {
         long b;
         long c;
         long wall;
+        long cpu;
         Container container = Container.create(name, config);
         try (container) {
             b = System.nanoTime();
@@ -226,9 +290,10 @@ public final class RoundTrip {
                         + r.outcome() + " (exit " + r.exitCode() + ", signal " + r.signal() + "); stderr: " + r.stderr());
             }
             wall = r.wallTime().toNanos();
+            cpu = r.usage().cpuTime().toNanos();
         }
         long d = System.nanoTime();
-        return new long[] {b - a, c - b, d - c, wall};
+        return new long[] {b - a, c - b, d - c, wall, cpu};
     }
 
     private static long[] process(List<String> cmd) throws IOException, InterruptedException {

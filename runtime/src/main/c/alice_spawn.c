@@ -94,12 +94,12 @@ enum {
 
 enum {
     OPT_NEW_CGROUPNS = 1, OPT_LOOPBACK_UP = 2, OPT_PDEATHSIG = 4, OPT_SETSID = 8,
-    OPT_NO_NEW_PRIVS = 16, OPT_SECCOMP_DEFAULT = 32,
+    OPT_NO_NEW_PRIVS = 16, OPT_SECCOMP_DEFAULT = 32, OPT_SECCOMP_SPEC_ALLOW = 64,
 };
 
 enum {
     OP_MOUNT = 1, OP_BIND = 2, OP_MKDIR = 3, OP_WRITE_FILE = 4, OP_SYMLINK = 5,
-    OP_PIVOT_ROOT = 6, OP_UMOUNT = 7, OP_CHDIR = 8, OP_MAKE_RPRIVATE = 9,
+    OP_PIVOT_ROOT = 6, OP_UMOUNT = 7, OP_CHDIR = 8, OP_MAKE_RPRIVATE = 9, OP_READ_ONLY = 10,
 };
 
 enum {   // bind flags
@@ -146,6 +146,7 @@ struct request {
     uint32_t run_as[2];   // uid, gid inside a user namespace
     int has_caps;
     uint64_t caps;        // the capabilities kept (bounding, permitted, effective, inheritable)
+    int last_cap;         // CAP_LAST_CAP of the running kernel (63 when unknown)
     const char **allow;   // syscalls the default seccomp profile lets through after all
     int nallow;
     const uint8_t *custom_filter;   // a caller's classic BPF program (struct sock_filter[])
@@ -206,6 +207,27 @@ static int decode_mount(const uint8_t *p, uint32_t l, struct mount_op *op) {
     return 0;
 }
 
+// The highest capability this kernel knows, read once: the child then drops exactly the ones
+// there are, without a last PR_CAPBSET_DROP that fails with EINVAL.
+static int cap_last_cap(void) {
+    static int cached = -1;
+    if (cached >= 0) return cached;
+    int value = 63;
+    int fd = open("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        char buf[16];
+        ssize_t n = read(fd, buf, sizeof buf - 1);
+        close(fd);
+        if (n > 0) {
+            buf[n] = 0;
+            int v = atoi(buf);
+            if (v > 0 && v < 64) value = v;
+        }
+    }
+    cached = value;
+    return value;
+}
+
 static int decode(const uint8_t *buf, size_t len, struct request *r) {
     uint32_t magic, version;
     if (len < 8) return -1;
@@ -260,6 +282,7 @@ static int decode(const uint8_t *buf, size_t len, struct request *r) {
         pos += 8 + (size_t) l;
     }
     if (pos != len || r->argc == 0) return -1;
+    if (r->has_caps) r->last_cap = cap_last_cap();
     if (!r->exe) r->exe = r->argv[0];
     if ((r->options & OPT_SECCOMP_DEFAULT) && r->custom_filter) return -1;
     if (r->options & OPT_SECCOMP_DEFAULT) return alice_seccomp_default(r->allow, r->nallow, &r->filter, &r->filter_len);
@@ -317,8 +340,11 @@ static int write_file(const char *path, const char *data, size_t n, int flags, m
     return rc;
 }
 
-// mkdir -p, in a stack buffer.
+// mkdir -p, in a stack buffer. Most targets (mount points in /proc, /newroot/tmp below an existing
+// /newroot) need one mkdir or none: try the whole path first, walk down only when a parent is missing.
 static int mkdir_p(const char *path, mode_t mode) {
+    if (mkdir(path, mode) == 0 || errno == EEXIST) return 0;
+    if (errno != ENOENT) return -1;
     char buf[PATH_MAX];
     size_t n = strlen(path);
     if (n == 0 || n >= sizeof buf) { errno = ENAMETOOLONG; return -1; }
@@ -352,7 +378,7 @@ static int mkfile_p(const char *path) {
     return 0;
 }
 
-// Read-only for a bind mount and, with rec, for everything below it. mount_setattr(2) does the
+// Read-only for a mount and, with rec, for everything below it. mount_setattr(2) does the
 // whole tree in one call (Linux 5.12); before that, MS_REMOUNT|MS_BIND only reaches the top
 // mount and must repeat the flags the kernel locked (mount(2), "EPERM").
 static int make_readonly(const char *target, int rec) {
@@ -402,6 +428,8 @@ static int run_mount_op(const struct mount_op *op) {
         if (syscall(SYS_pivot_root, ".", ".") != 0) return -1;
         if (umount2(".", MNT_DETACH) != 0) return -1;
         return chdir("/");
+    case OP_READ_ONLY:
+        return make_readonly(op->a, 1);
     case OP_UMOUNT:
         return umount2(op->a, (int) op->flags);
     case OP_CHDIR:
@@ -523,7 +551,7 @@ struct alice_cap_data { uint32_t effective, permitted, inheritable; };
 // CAP_SETPCAP, still held here) and clears the ambient set. Done before the seccomp filter and
 // capset, which is the last step: until then the child may still need what it drops.
 static int drop_bounding(const struct request *r) {
-    for (int cap = 0; cap < 64; cap++) {
+    for (int cap = 0; cap <= r->last_cap; cap++) {
         if (r->caps & (1ULL << cap)) continue;
         if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0) {
             if (errno == EINVAL) break;   // past CAP_LAST_CAP of this kernel
@@ -551,9 +579,13 @@ static int reduce_caps(const struct request *r) {
     return (int) syscall(SYS_capset, &h, d);
 }
 
+// seccomp(2) (Linux 3.17) rather than prctl, for its flags: SPEC_ALLOW (4.17) keeps the kernel from
+// turning on SSBD/STIBP for the task where it is booted to do so for seccomp (spec_store_bypass_
+// disable=seccomp, spectre_v2_user=seccomp: the defaults before 5.16).
 static int install_filter(const struct request *r) {
     struct sock_fprog prog = {.len = r->filter_len, .filter = r->filter};
-    return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0);
+    unsigned int flags = (r->options & OPT_SECCOMP_SPEC_ALLOW) ? SECCOMP_FILTER_FLAG_SPEC_ALLOW : 0;
+    return (int) syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
 }
 
 static int child_main(void *arg) {

@@ -92,6 +92,12 @@ def mknod_disk():
         os.unlink(node)
 
 
+def host_dev_null():
+    # The container's /dev/null is the host's device node, bound in: setting its times (to now,
+    # harmless) stands for chmod 000 /dev/null, which would break every process of the host.
+    os.utime("/dev/null")
+
+
 class Timex(ctypes.Structure):   # struct timex: modes, then longs; the rest as padding
     _fields_ = [("modes", ctypes.c_uint), ("offset", ctypes.c_long), ("freq", ctypes.c_long),
                 ("maxerror", ctypes.c_long), ("esterror", ctypes.c_long), ("pad", ctypes.c_char * 256)]
@@ -177,6 +183,7 @@ probes = {
     "fresh_procfs_core_pattern": fresh_procfs,
     "sysfs_thp": sysfs_thp,
     "mknod_host_disk": mknod_disk,
+    "host_dev_null_metadata": host_dev_null,
     "adjtimex": adjtimex,
     "settimeofday": settimeofday,
     "sysrq_trigger": sysrq,

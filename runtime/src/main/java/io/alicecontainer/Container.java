@@ -220,7 +220,8 @@ public final class Container implements AutoCloseable {
                 .stdio(-1, stdout, stderr)
                 .mounts(plan)
                 .loopbackUp(config.namespaces().contains(Namespace.NET))
-                .noNewPrivileges(config.noNewPrivileges());
+                .noNewPrivileges(config.noNewPrivileges())
+                .seccompSpeculationAllowed(!config.speculationMitigations());
         if (!config.capabilities().containsAll(java.util.EnumSet.allOf(io.alicecontainer.security.Capability.class))) {
             b.capabilities(io.alicecontainer.security.Capability.mask(config.capabilities()));
         }

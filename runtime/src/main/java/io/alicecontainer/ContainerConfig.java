@@ -69,6 +69,7 @@ public final class ContainerConfig {
     private final Seccomp seccomp;
     private final boolean maskKernelInterfaces;
     private final boolean noNewPrivileges;
+    private final boolean speculationMitigations;
     private final long tmpSize;
 
     private ContainerConfig(Builder b) {
@@ -90,6 +91,7 @@ public final class ContainerConfig {
         seccomp = b.seccomp;
         maskKernelInterfaces = b.maskKernelInterfaces;
         noNewPrivileges = b.noNewPrivileges;
+        speculationMitigations = b.speculationMitigations;
         tmpSize = b.tmpSize;
     }
 
@@ -119,6 +121,7 @@ public final class ContainerConfig {
         b.seccomp = seccomp;
         b.maskKernelInterfaces = maskKernelInterfaces;
         b.noNewPrivileges = noNewPrivileges;
+        b.speculationMitigations = speculationMitigations;
         b.tmpSize = tmpSize;
         return b;
     }
@@ -207,6 +210,15 @@ public final class ContainerConfig {
         return noNewPrivileges;
     }
 
+    /**
+     * Whether a seccomp-filtered container gets the speculation mitigations the kernel gives such a
+     * task (true: the kernel's choice, the default) or is spared them
+     * ({@code SECCOMP_FILTER_FLAG_SPEC_ALLOW}); see {@link Builder#speculationMitigations(boolean)}.
+     */
+    public boolean speculationMitigations() {
+        return speculationMitigations;
+    }
+
     /** The size limit of the private /tmp in bytes. */
     public long tmpSize() {
         return tmpSize;
@@ -249,6 +261,7 @@ public final class ContainerConfig {
         private Seccomp seccomp = Seccomp.defaultProfile();
         private boolean maskKernelInterfaces = true;
         private boolean noNewPrivileges = true;
+        private boolean speculationMitigations = true;
         private long tmpSize = DEFAULT_TMP_SIZE;
 
         private Builder() {
@@ -408,6 +421,24 @@ public final class ContainerConfig {
 
         public Builder noNewPrivileges(boolean on) {
             this.noNewPrivileges = on;
+            return this;
+        }
+
+        /**
+         * Whether the kernel may turn on its speculation mitigations for the container's filtered
+         * processes (on by default). A kernel booted with {@code spec_store_bypass_disable=seccomp}
+         * or {@code spectre_v2_user=seccomp} (the defaults before Linux 5.16) enables SSBD and
+         * STIBP/IBPB for every task with a seccomp filter, which slows its code down by how much
+         * depends on the CPU and the code; {@code false} installs the filter with
+         * {@code SECCOMP_FILTER_FLAG_SPEC_ALLOW} (as an OCI runtime does for that flag in its
+         * seccomp profile) and the container runs like any other process of the host. Since Linux
+         * 5.16 the defaults are {@code prctl} (a filter enables nothing), and where the CPU has no
+         * such mitigation to switch the flag changes nothing either:
+         * {@code /sys/devices/system/cpu/vulnerabilities/spec_store_bypass} and {@code spectre_v2}
+         * say which case a host is. The filter itself is the same either way.
+         */
+        public Builder speculationMitigations(boolean on) {
+            this.speculationMitigations = on;
             return this;
         }
 

@@ -40,7 +40,7 @@ class ContainerEscapeTests {
         String token = UUID.randomUUID().toString();
         Map<String, String> outcomes = probe(ContainerConfig.builder().mountCgroups(true), token);
 
-        assertThat(outcomes.keySet()).hasSize(16);
+        assertThat(outcomes.keySet()).hasSize(17);
         outcomes.forEach((attempt, outcome) -> {
             if (MAY_SKIP.contains(attempt) && outcome.startsWith("SKIPPED")) return;
             assertThat(outcome).as("%s from a default container", attempt).startsWith("REFUSED");

@@ -123,6 +123,52 @@ class ContainerPrivilegesTests {
     }
 
     @Test
+    @DisplayName("masked paths and /dev are read-only mounts: the host's device nodes keep their owner, mode and times; I/O still works")
+    void maskedPathsAndDevAreReadOnly() {
+        ExecResult r = run(ContainerConfig.builder(), "touch /dev/null; echo touch=$?; chmod 0666 /dev/zero; echo chmod=$?; "
+                + "echo x > /dev/null; echo write=$?; head -c 4 /dev/zero | wc -c; echo x > /dev/shm/f; echo shm=$?; "
+                + "mkdir /proc/acpi/x 2>/dev/null; echo acpi=$?; "
+                + "grep -E ' /(dev|proc/keys|proc/timer_list|proc/acpi|proc/sys) ' /proc/self/mountinfo | awk '{print $5, $6}'");
+
+        assertThat(r.stdout().lines().toList()).as(r.stderr()).startsWith("touch=1", "chmod=1", "write=0", "4", "shm=0", "acpi=1");
+        // Every masked and read-only mount, and /dev, carries "ro" in its mount options.
+        assertThat(r.stdout().lines().skip(6).toList()).as(r.stdout()).hasSizeGreaterThanOrEqualTo(3)
+                .allSatisfy(line -> assertThat(line.split(" ")[1].split(",")).contains("ro"));
+        assertThat(r.stderr()).contains("Read-only file system");
+    }
+
+    @Test
+    @DisplayName("a caller's writable bind into the read-only /dev still works")
+    void bindIntoReadOnlyDev(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("disk"), "");
+        ExecResult r = run(ContainerConfig.builder().bind(new io.alicecontainer.rootfs.Bind(file, java.nio.file.Path.of("/dev/alice-disk"), false)),
+                "echo written > /dev/alice-disk; echo rc=$?; touch /dev/other; echo touch=$?");
+
+        assertThat(r.stdout().lines().toList()).as(r.stderr()).containsExactly("rc=0", "touch=1");
+        assertThat(java.nio.file.Files.readString(file)).isEqualTo("written\n");
+    }
+
+    @Test
+    @DisplayName("with the host root: masked directories are one read-only empty tmpfs, masked files /dev/null, /proc/sys read-only")
+    void hostRootMasks() {
+        ExecResult r = run(ContainerConfig.builder().rootfs(io.alicecontainer.rootfs.RootFs.hostRoot()),
+                "cat /proc/keys /proc/timer_list | wc -c; find /proc/acpi /sys/firmware -mindepth 1 | wc -l; "
+                + "mkdir /proc/acpi/x /sys/firmware/x 2>/dev/null; echo mkdir=$?; echo 1 > /proc/sys/kernel/ns_last_pid; echo sys=$?");
+
+        assertThat(r.stdout().lines().toList()).as(r.stderr()).containsExactly("0", "0", "mkdir=1", "sys=2");
+    }
+
+    @Test
+    @DisplayName("speculationMitigations(false) installs the same filter (with SECCOMP_FILTER_FLAG_SPEC_ALLOW)")
+    void speculationAllowed() {
+        ExecResult r = run(ContainerConfig.builder().speculationMitigations(false),
+                "grep -E '^Seccomp:' /proc/self/status; unshare -U true; echo unshare=$?");
+
+        assertThat(r.stdout().lines().toList()).as(r.stderr()).containsExactly("Seccomp:\t2", "unshare=1");
+        assertThat(ContainerConfig.builder().build().speculationMitigations()).isTrue();
+    }
+
+    @Test
     @DisplayName("the private /tmp and /dev/shm are limited to tmpSize")
     void tmpSize() {
         ExecResult r = run(ContainerConfig.builder().tmpSize("1M"),

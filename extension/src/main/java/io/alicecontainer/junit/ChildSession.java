@@ -126,7 +126,9 @@ final class ChildSession {
                 decodeError = "the child's result could not be read: its channel ended " + partial
                         + " bytes into a message (garbage, or a message cut short)";
             }
-        } catch (IOException | ClassNotFoundException | RuntimeException e) {
+        } catch (IOException | ClassNotFoundException | RuntimeException | InternalError | StackOverflowError e) {
+            // InternalError: the JDK's own readResolve of Map.of with an odd number of elements
+            // throws it (ImmutableCollections.MapN) for a stream a child may write.
             if (result == null) decodeError = "the child's result could not be read: " + e;
             // Nobody reads the channel any more: a child still writing would block for ever. Its
             // result cannot be trusted, so its container ends here.

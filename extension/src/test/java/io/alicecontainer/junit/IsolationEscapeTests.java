@@ -79,7 +79,7 @@ class IsolationEscapeTests {
             int sp = line.indexOf(' ');
             out.put(line.substring(0, sp), line.substring(sp + 1));
         }
-        assertThat(out).hasSize(16);
+        assertThat(out).hasSize(17);
         assertThat(out.values()).as("probes that could not run").noneMatch(v -> v.startsWith("BROKEN"));
         return out;
     }

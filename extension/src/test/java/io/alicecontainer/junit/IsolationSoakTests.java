@@ -29,7 +29,8 @@ import org.junit.platform.testkit.engine.Events;
  * Isolated tests in a row, and a child that misbehaves on its channels, with nothing left
  * behind: the parent's fds, threads, child processes, mounts and this JVM's alice cgroups are
  * counted before and after. ci/soak.sh runs the row with ALICE_SOAK_TESTS=500; the default here
- * is a small representative run.
+ * is a small representative run. Twice the CPUs of isolated tests also run at once (JUnit's
+ * parallel execution), each a container of its own.
  */
 @DisplayName("Isolated tests in a row, and children that misbehave, leave nothing behind")
 class IsolationSoakTests {
@@ -45,6 +46,26 @@ class IsolationSoakTests {
         @Isolated
         void round(int i) {
             assertThat(ProcessHandle.current().pid()).isEqualTo(1L);
+        }
+    }
+
+    /** Twice the CPUs of isolated tests at once (ALICE_SOAK_PARALLEL overrides). */
+    static int parallel() {
+        String n = System.getenv("ALICE_SOAK_PARALLEL");
+        return n == null ? 2 * Runtime.getRuntime().availableProcessors() : Integer.parseInt(n);
+    }
+
+    static Stream<Integer> parallelRounds() {
+        return IntStream.rangeClosed(1, parallel()).boxed();
+    }
+
+    static class ParallelTestCase {
+        @ParameterizedTest
+        @MethodSource("io.alicecontainer.junit.IsolationSoakTests#parallelRounds")
+        @Isolated
+        void atOnce(int i) throws InterruptedException {
+            assertThat(ProcessHandle.current().pid()).isEqualTo(1L);
+            Thread.sleep(1500); // long enough for the parent to see the containers side by side
         }
     }
 
@@ -136,6 +157,44 @@ class IsolationSoakTests {
         LeakCounts after = LeakCounts.settled(before);
         System.out.printf("[soak] %d isolated tests in a row: %.1f s (%.2f s each); before %s, after %s%n",
                 n, seconds, seconds / n, before, after);
+        assertThat(after.grownSince(before)).as("what grew (leaked)").isEmpty();
+    }
+
+    @Test
+    @DisplayName("twice the CPUs of isolated tests in parallel: all pass side by side, nothing leaks")
+    void inParallel() throws Exception {
+        int n = parallel();
+        LeakCounts before = LeakCounts.now();
+        long[] most = {0};
+        Thread sampler = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    most[0] = Math.max(most[0], LeakCounts.containers());
+                    Thread.sleep(50);
+                } catch (IOException | InterruptedException e) {
+                    return;
+                }
+            }
+        }, "soak-sampler");
+        sampler.start();
+        long t0 = System.nanoTime();
+
+        Events events = Fixtures.run(ParallelTestCase.class, java.util.Map.of(
+                "junit.jupiter.execution.parallel.enabled", "true",
+                "junit.jupiter.execution.parallel.mode.default", "concurrent",
+                "junit.jupiter.execution.parallel.config.strategy", "fixed",
+                "junit.jupiter.execution.parallel.config.fixed.parallelism", Integer.toString(n),
+                // No warm spares: every container counted runs a test.
+                ChildPool.SIZE, "0")).testEvents();
+
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        sampler.interrupt();
+        sampler.join();
+        events.assertStatistics(s -> s.succeeded(n).failed(0));
+        LeakCounts after = LeakCounts.settled(before);
+        System.out.printf("[soak] %d isolated tests in parallel: %.1f s, at most %d containers side by side; before %s, after %s%n",
+                n, seconds, most[0], before, after);
+        assertThat(most[0]).as("containers seen side by side").isGreaterThanOrEqualTo(2);
         assertThat(after.grownSince(before)).as("what grew (leaked)").isEmpty();
     }
 

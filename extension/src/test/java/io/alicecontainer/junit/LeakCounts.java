@@ -6,25 +6,38 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /**
- * What a run of isolated tests could leave in this JVM and on the host: open fds, threads, child
- * processes, mounts of ours in this mount namespace (naming alice; others' mounts come and go
+ * What a run of isolated tests could leave in this JVM and on the host: open fds, threads,
+ * processes below this JVM (children and theirs), mounts of ours in this mount namespace (naming alice; others' mounts come and go
  * with the other work on the machine) and cgroups named after this JVM's containers
  * ({@code t<pid>-...} cold, {@code p<pid>-...} pooled, their Sandbox containers below the same names).
  * Fewer than before is no leak: threads and fds of an earlier run (a pool's spawner, a channel
  * reader) may still have been ending when "before" was counted.
  */
-record LeakCounts(long fds, long threads, long children, long mounts, long cgroups) {
+record LeakCounts(long fds, long threads, long processes, long mounts, long cgroups) {
 
     static LeakCounts now() throws IOException {
+        long cgroups = ourCgroups().size();
+        long mounts = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().filter(l -> l.contains("alice")).count();
+        return new LeakCounts(count(Path.of("/proc/self/fd")), count(Path.of("/proc/self/task")),
+                ProcessHandle.current().descendants().count(), mounts, cgroups);
+    }
+
+    /** How many of this JVM's containers exist now (a container has a directory in each hierarchy: counted once). */
+    static long containers() throws IOException {
+        return ourCgroups().stream().map(d -> d.getFileName().toString()).distinct().count();
+    }
+
+    /** The cgroup directories named after this JVM's containers, in every hierarchy. */
+    private static java.util.List<Path> ourCgroups() throws IOException {
         String cold = "t" + ProcessHandle.current().pid() + "-";
         String pooled = "p" + ProcessHandle.current().pid() + "-";
-        long[] cgroups = {0};
+        java.util.List<Path> found = new java.util.ArrayList<>();
         // Other JVMs remove their groups while we walk: a vanished directory is simply not counted.
         Files.walkFileTree(Path.of("/sys/fs/cgroup"), new java.nio.file.SimpleFileVisitor<>() {
             @Override
             public java.nio.file.FileVisitResult preVisitDirectory(Path dir, java.nio.file.attribute.BasicFileAttributes a) {
                 String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
-                if (name.startsWith(cold) || name.startsWith(pooled)) cgroups[0]++;
+                if (name.startsWith(cold) || name.startsWith(pooled)) found.add(dir);
                 return java.nio.file.FileVisitResult.CONTINUE;
             }
 
@@ -33,17 +46,15 @@ record LeakCounts(long fds, long threads, long children, long mounts, long cgrou
                 return java.nio.file.FileVisitResult.CONTINUE;
             }
         });
-        long mounts = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().filter(l -> l.contains("alice")).count();
-        return new LeakCounts(count(Path.of("/proc/self/fd")), count(Path.of("/proc/self/task")),
-                ProcessHandle.current().children().count(), mounts, cgroups[0]);
+        return found;
     }
 
     /** What grew since {@code before}, e.g. "threads 26 -> 28"; empty when nothing did. */
     java.util.List<String> grownSince(LeakCounts before) {
         java.util.List<String> out = new java.util.ArrayList<>();
-        long[] now = {fds, threads, children, mounts, cgroups};
-        long[] then = {before.fds, before.threads, before.children, before.mounts, before.cgroups};
-        String[] names = {"fds", "threads", "children", "mounts", "cgroups"};
+        long[] now = {fds, threads, processes, mounts, cgroups};
+        long[] then = {before.fds, before.threads, before.processes, before.mounts, before.cgroups};
+        String[] names = {"fds", "threads", "processes", "mounts", "cgroups"};
         for (int i = 0; i < names.length; i++) {
             if (now[i] > then[i]) out.add(names[i] + " " + then[i] + " -> " + now[i]);
         }

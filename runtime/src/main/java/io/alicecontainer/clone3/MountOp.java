@@ -11,7 +11,8 @@ public record MountOp(Kind kind, long flags, String a, String b, String c, Strin
 
     /** The operations the shim knows (alice_spawn.c, {@code OP_*}). */
     public enum Kind {
-        MOUNT(1), BIND(2), MKDIR(3), WRITE_FILE(4), SYMLINK(5), PIVOT_ROOT(6), UMOUNT(7), CHDIR(8), MAKE_RPRIVATE(9);
+        MOUNT(1), BIND(2), MKDIR(3), WRITE_FILE(4), SYMLINK(5), PIVOT_ROOT(6), UMOUNT(7), CHDIR(8), MAKE_RPRIVATE(9),
+        READ_ONLY(10);
 
         final int code;
 
@@ -61,11 +62,28 @@ public record MountOp(Kind kind, long flags, String a, String b, String c, Strin
                 + " (without its submounts)");
     }
 
+    /**
+     * A plain bind mount onto an existing target: not recursive, nothing created, no flags of its
+     * own. A bind keeps the flags of its source mount: bound from a read-only mount, it is read-only
+     * without a second system call.
+     */
+    public static MountOp bindOver(String source, String target) {
+        return new MountOp(Kind.BIND, 0, source, target, null, null, "bind mount of " + source + " onto " + target);
+    }
+
     /** A bind mount of a single file (a device node, /etc/hosts); the target file is created. */
     public static MountOp bindFile(String source, String target, boolean readOnly) {
         long f = BIND_MKFILE | (readOnly ? BIND_RDONLY : 0);
         return new MountOp(Kind.BIND, f, source, target, null, null,
                 (readOnly ? "read-only " : "") + "bind mount of " + source + " onto " + target);
+    }
+
+    /**
+     * Makes the mount at path and every mount below it read-only, in one mount_setattr(2) call
+     * (Linux 5.12; before that only the mount at path becomes read-only).
+     */
+    public static MountOp readOnlyTree(String path) {
+        return new MountOp(Kind.READ_ONLY, 0, path, null, null, null, "making " + path + " and the mounts below it read-only");
     }
 
     /** mkdir -p. */

@@ -42,6 +42,7 @@ public final class SpawnRequest {
     static final int OPT_SETSID = 8;
     static final int OPT_NO_NEW_PRIVS = 16;
     static final int OPT_SECCOMP_DEFAULT = 32;
+    static final int OPT_SECCOMP_SPEC_ALLOW = 64;
 
     private final long cloneFlags;
     private final int cgroupFd;
@@ -347,6 +348,14 @@ public final class SpawnRequest {
         public Builder capabilities(long mask) {
             this.capabilities = mask;
             return this;
+        }
+
+        /**
+         * Installs the seccomp filter with {@code SECCOMP_FILTER_FLAG_SPEC_ALLOW}: the kernel does not
+         * turn on speculation mitigations for the filtered child (seccomp(2)); no effect without a filter.
+         */
+        public Builder seccompSpeculationAllowed(boolean on) {
+            return option(OPT_SECCOMP_SPEC_ALLOW, on);
         }
 
         /** Installs the shim's default seccomp filter, without the named system calls' rules. */

@@ -87,7 +87,7 @@ public final class MountPlan {
             if (protect && Files.isDirectory(Path.of("/sys"))) ops.add(MountOp.bindReadOnlyAlone("/sys", "/sys"));
             if (cgroups != null) cgroupFilesystems(ops, "", cgroups, protect);
             for (Bind b : binds) ops.add(bind(b.source().toString(), b.target().toString(), b));
-            if (protect) kernelInterfaces(ops, "", "/dev/null", null);
+            if (protect) kernelInterfaces(ops, "", "/dev/null", false, null);
             return ops;
         }
         ops.add(MountOp.mount("tmpfs", STAGE, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=4m"));
@@ -117,14 +117,14 @@ public final class MountPlan {
         String size = protection.tmpSizeBytes() > 0 ? ",size=" + protection.tmpSizeBytes() : "";
         ops.add(MountOp.mount("tmpfs", NEW + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777" + size));
         ops.add(MountOp.mount("proc", NEW + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, null));
-        minimalDev(ops, size);
+        minimalDev(ops, size, protect, binds);
         if (cgroups != null) cgroupFilesystems(ops, NEW, cgroups, protect);
         for (Bind b : binds) ops.add(bind(OLD + b.source(), NEW + b.target(), b));
         if (protect) {
             // Masked directories get this empty directory of the staging tmpfs, read-only: a bind
             // costs a few microseconds, a tmpfs of their own ~100.
             ops.add(MountOp.mkdir(EMPTY, 0555));
-            kernelInterfaces(ops, NEW, OLD + "/dev/null", EMPTY);
+            kernelInterfaces(ops, NEW, NEW + "/dev/null", true, EMPTY);
         }
         if (hostView) ops.add(MountOp.mount(null, NEW, null, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, null));
         else ops.add(MountOp.mount(null, NEW, null, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, null));
@@ -182,29 +182,43 @@ public final class MountPlan {
 
     /**
      * runc's masked and read-only paths, where this kernel has them, below root; masked
-     * directories get emptyDir bound read-only over them, or an empty read-only tmpfs without one.
+     * directories get emptyDir bound read-only over them, or (without one) the first an empty
+     * read-only tmpfs and the others that tmpfs bound over them. Masked files get devNull; when
+     * devNull is on a read-only mount, a plain bind is read-only already.
+     *
+     * <p>They all exist in the fresh procfs (and the host's sysfs) as they do on the host, and
+     * nothing is mounted below them there: a non-recursive bind onto the path itself, no mkdir,
+     * one or two system calls each (a tmpfs of its own costs ~100 µs, a bind a few).
      */
-    private static void kernelInterfaces(List<MountOp> ops, String root, String devNull, String emptyDir) {
+    private static void kernelInterfaces(List<MountOp> ops, String root, String devNull, boolean devNullReadOnly, String emptyDir) {
         for (String p : READ_ONLY) {
-            Path host = Path.of(p);
-            if (Files.isDirectory(host)) ops.add(MountOp.bindDirectory(root + p, root + p, true));
-            else if (Files.exists(host)) ops.add(MountOp.bindFile(root + p, root + p, true));
+            if (Files.exists(Path.of(p))) ops.add(MountOp.bindReadOnlyAlone(root + p, root + p));
         }
+        String firstMaskedDir = null;
         for (String p : MASKED) {
             Path host = Path.of(p);
             if (p.startsWith("/sys/") && !root.isEmpty()) continue; // no /sys in the container's own root
             if (Files.isDirectory(host) && emptyDir != null) {
                 ops.add(MountOp.bindReadOnlyAlone(emptyDir, root + p));
-            } else if (Files.isDirectory(host)) {
+            } else if (Files.isDirectory(host) && firstMaskedDir == null) {
                 ops.add(MountOp.mount("tmpfs", root + p, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0"));
+                firstMaskedDir = root + p;
+            } else if (Files.isDirectory(host)) {
+                ops.add(MountOp.bindOver(firstMaskedDir, root + p));
             } else if (Files.exists(host)) {
-                ops.add(MountOp.bindFile(devNull, root + p, true));
+                ops.add(devNullReadOnly ? MountOp.bindOver(devNull, root + p) : MountOp.bindReadOnlyAlone(devNull, root + p));
             }
         }
     }
 
-    /** tmpfs /dev with the host's harmless devices bound in (works in user namespaces, unlike mknod). */
-    private static void minimalDev(List<MountOp> ops, String size) {
+    /**
+     * tmpfs /dev with the host's harmless devices bound in (works in user namespaces, unlike mknod).
+     * Protected, it is made read-only with the device binds in it, in one call, before /dev/shm
+     * goes on top: the binds are the host's device nodes, whose owner, mode and times the
+     * container's root could change otherwise (a {@code chmod 000 /dev/null} would break the
+     * host). Reading and writing a device is no write to its filesystem: that still works.
+     */
+    private static void minimalDev(List<MountOp> ops, String size, boolean readOnly, List<Bind> binds) {
         String dev = NEW + "/dev";
         ops.add(MountOp.mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k"));
         for (String d : DEVICES) {
@@ -214,6 +228,19 @@ public final class MountPlan {
         ops.add(MountOp.symlink("/proc/self/fd/0", dev + "/stdin"));
         ops.add(MountOp.symlink("/proc/self/fd/1", dev + "/stdout"));
         ops.add(MountOp.symlink("/proc/self/fd/2", dev + "/stderr"));
+        if (readOnly) {
+            ops.add(MountOp.mkdir(dev + "/shm", 0755));
+            // The caller's binds into /dev (a disk for a test, say) get their mount points now,
+            // while /dev is writable; the binds themselves come later as ever, with their own flags.
+            for (Bind b : binds) {
+                Path t = b.target().normalize();
+                if (!t.startsWith("/dev") || t.getNameCount() < 2 || t.startsWith("/dev/shm")) continue;
+                if (t.getNameCount() == 2 && DEVICES.contains(t.getFileName().toString())) continue;
+                if (t.getNameCount() > 2) ops.add(MountOp.mkdir(NEW + t.getParent(), 0755));
+                ops.add(Files.isDirectory(b.source()) ? MountOp.mkdir(NEW + t, 0755) : MountOp.writeFile(NEW + t, "", 0644));
+            }
+            ops.add(MountOp.readOnlyTree(dev));
+        }
         ops.add(MountOp.mount("tmpfs", dev + "/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777" + size));
     }
 }

@@ -232,7 +232,7 @@ class MountPlanTests {
                 .containsExactly("/oldroot" + file, 8L | BIND_RDONLY);
     }
     @Test
-    @DisplayName("protected: /proc/sys and friends bound read-only, /proc/keys under /dev/null, /proc/acpi empty, /tmp limited")
+    @DisplayName("protected: /proc/sys and friends bound read-only, /dev read-only, /proc/keys under its /dev/null, /proc/acpi empty, /tmp limited")
     void shouldProtectKernelInterfaces() {
         // when
         List<MountOp> ops = MountPlan.build(RootFs.hostView(), null, List.of(), null, null, new MountPlan.Protection(true, 1L << 20));
@@ -240,8 +240,17 @@ class MountPlanTests {
         // then
         assertThat(find(ops, Kind.BIND, "/newroot/proc/sys").flags() & BIND_RDONLY).isEqualTo(BIND_RDONLY);
         assertThat(find(ops, Kind.BIND, "/newroot/proc/sys").a()).isEqualTo("/newroot/proc/sys");
+        assertThat(find(ops, Kind.BIND, "/newroot/proc/sys").flags() & (BIND_MKDIR | BIND_REC)).as("no mkdir, not recursive").isZero();
+        // /dev is made read-only with its device binds before /dev/shm goes on top ...
+        int devReadOnly = indexOf(ops, Kind.READ_ONLY, "/newroot/dev");
+        assertThat(devReadOnly).isPositive().isLessThan(indexOf(ops, Kind.MOUNT, "/newroot/dev/shm"));
+        assertThat(indexOf(ops, Kind.BIND, "/newroot/dev/null")).isLessThan(devReadOnly);
         if (Files.exists(Path.of("/proc/keys"))) {
-            assertThat(find(ops, Kind.BIND, "/newroot/proc/keys").a()).isEqualTo("/oldroot/dev/null");
+            // ... so that a plain bind of its /dev/null is read-only already: one call, not two.
+            MountOp keys = find(ops, Kind.BIND, "/newroot/proc/keys");
+            assertThat(keys.a()).isEqualTo("/newroot/dev/null");
+            assertThat(keys.flags()).isZero();
+            assertThat(ops.indexOf(keys)).isGreaterThan(devReadOnly);
         }
         if (Files.isDirectory(Path.of("/proc/acpi"))) {
             MountOp acpi = find(ops, Kind.BIND, "/newroot/proc/acpi");
@@ -251,6 +260,30 @@ class MountPlanTests {
         assertThat(find(ops, Kind.MOUNT, "/newroot/tmp").d()).isEqualTo("mode=1777,size=1048576");
         // All of it before the last pivot into the new root.
         assertThat(ops.get(ops.size() - 1).kind()).isEqualTo(Kind.PIVOT_ROOT);
+    }
+
+    private static int indexOf(List<MountOp> ops, Kind kind, String path) {
+        for (int i = 0; i < ops.size(); i++) {
+            MountOp o = ops.get(i);
+            if (o.kind() == kind && (path.equals(o.b()) || (o.b() == null && path.equals(o.a())))) return i;
+        }
+        return -1;
+    }
+
+    @Test
+    @DisplayName("protected host root: the first masked directory gets an empty read-only tmpfs, the others a bind of it")
+    void shouldMaskWithOneTmpfsOnTheHostRoot() {
+        // when
+        List<MountOp> ops = MountPlan.build(RootFs.hostRoot(), null, List.of(), null, null, new MountPlan.Protection(true, 0));
+
+        // then
+        List<String> maskedDirs = java.util.stream.Stream.of("/proc/acpi", "/proc/asound", "/proc/scsi", "/sys/firmware",
+                "/sys/devices/virtual/powercap").filter(p -> Files.isDirectory(Path.of(p))).toList();
+        assertThat(ops.stream().filter(o -> o.kind() == Kind.MOUNT && "tmpfs".equals(o.c())).map(MountOp::b).toList())
+                .containsExactlyElementsOf(maskedDirs.isEmpty() ? List.of() : List.of(maskedDirs.get(0)));
+        for (String dir : maskedDirs.subList(Math.min(1, maskedDirs.size()), maskedDirs.size())) {
+            assertThat(find(ops, Kind.BIND, dir)).extracting(MountOp::a, MountOp::flags).containsExactly(maskedDirs.get(0), 0L);
+        }
     }
 
     @Test
