@@ -14,6 +14,7 @@ import org.junit.platform.testkit.engine.Events;
 
 @DisplayName("The child has what the test would have had in-process, inside its limits")
 class IsolationEnvironmentTests {
+    static final String RUNTIME_PROPERTY = "alice.test.runtime.property";
 
     static class EnvironmentTestCase {
         static final String PARENT_CWD = System.getProperty("user.dir");
@@ -33,6 +34,16 @@ class IsolationEnvironmentTests {
         void printsToTheParent() {
             System.out.println("hello from the child on stdout");
             System.err.println("hello from the child on stderr");
+        }
+    }
+
+    static class RuntimePropertyTestCase {
+        @Test
+        @Isolated
+        void seesPropertiesSetInTheParentAfterItsStart() {
+            assertThat(System.getProperty(RUNTIME_PROPERTY)).isEqualTo("set-after-start");
+            assertThat(System.getProperty("alice.isolation.child")).isEqualTo("true");
+            assertThat(System.getProperty("java.class.path")).doesNotContain("surefirebooter");
         }
     }
 
@@ -56,6 +67,17 @@ class IsolationEnvironmentTests {
     @DisplayName("JVM options (-D, -Xss), environment variables and the working directory carry over")
     void environment() {
         Fixtures.run(EnvironmentTestCase.class).testEvents().assertStatistics(s -> s.succeeded(2).failed(0));
+    }
+
+    @Test
+    @DisplayName("system properties set in the parent after its start (Surefire's systemPropertyVariables, mvn -Dkey=value) carry over")
+    void runtimeSystemProperties() {
+        System.setProperty(RUNTIME_PROPERTY, "set-after-start");
+        try {
+            Fixtures.run(RuntimePropertyTestCase.class).testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
+        } finally {
+            System.clearProperty(RUNTIME_PROPERTY);
+        }
     }
 
     @Test
