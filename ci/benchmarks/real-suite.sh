@@ -106,10 +106,14 @@ M=(-B -ntp "${MVN_REPO[@]}" -Denforcer.skip -Drat.skip -Djapicmp.skip -Dchecksty
    -Danimal.sniffer.skip -Dmaven.javadoc.skip -Dcyclonedx.skip -Dspdx.skip -Dmoditect.skip -Djacoco.haltOnFailure=false
    -Dcommons.jacoco.haltOnFailure=false $MVN_ARGS)
 export MAVEN_OPTS="${MAVEN_OPTS:-} -Dorg.slf4j.simpleLogger.showDateTime=true -Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS"
+# The online pass runs one test class: Surefire resolves its JUnit provider only when a test runs
+# (and the isolated copy makes its class-data-sharing archive there, before the timed rows).
+ONE=$(cd "$SRCDIR/src/test/java" && find . -name '*Test.java' | sort | head -1 | xargs -r basename | sed 's/\.java$//')
+[ -n "$ONE" ] || die "no *Test.java under $SRCDIR/src/test/java"
 for d in "$INPROC" "$ISO"; do
-    log "resolving and compiling $(basename "$d") (online once: mvn test -DskipTests)"
-    (cd "$d" && mvn "${M[@]}" test -DskipTests) >"$TMP/compile-$(basename "$d").log" 2>&1 \
-        || { tail -40 "$TMP/compile-$(basename "$d").log" >&2; die "mvn test -DskipTests failed in $d"; }
+    log "resolving and compiling $(basename "$d") (online once: mvn test -Dtest=$ONE)"
+    (cd "$d" && mvn "${M[@]}" test "-Dtest=$ONE" -Dmaven.test.failure.ignore=true) >"$TMP/compile-$(basename "$d").log" 2>&1 \
+        || { tail -40 "$TMP/compile-$(basename "$d").log" >&2; die "the online pass failed in $d"; }
 done
 
 # --- the runs ---------------------------------------------------------------------------------------

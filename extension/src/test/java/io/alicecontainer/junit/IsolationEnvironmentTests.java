@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -15,6 +17,7 @@ import org.junit.platform.testkit.engine.Events;
 @DisplayName("The child has what the test would have had in-process, inside its limits")
 class IsolationEnvironmentTests {
     static final String RUNTIME_PROPERTY = "alice.test.runtime.property";
+    static final String PARENT_COLLECTORS = "alice.test.parent.collectors";
 
     static class EnvironmentTestCase {
         static final String PARENT_CWD = System.getProperty("user.dir");
@@ -47,6 +50,19 @@ class IsolationEnvironmentTests {
         }
     }
 
+    static class CollectorTestCase {
+        @Test
+        @Isolated
+        void usesTheCollectorTheTestJvmUses() {
+            assertThat(collectors()).isEqualTo(System.getProperty(PARENT_COLLECTORS));
+        }
+    }
+
+    static String collectors() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName).sorted()
+                .collect(Collectors.joining(","));
+    }
+
     static class LimitsTestCase {
         @Test
         @MemoryLimit("256M")
@@ -77,6 +93,17 @@ class IsolationEnvironmentTests {
             Fixtures.run(RuntimePropertyTestCase.class).testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
         } finally {
             System.clearProperty(RUNTIME_PROPERTY);
+        }
+    }
+
+    @Test
+    @DisplayName("the child's garbage collector is the test JVM's (a collector is behaviour: what fits in the heap)")
+    void collector() {
+        System.setProperty(PARENT_COLLECTORS, collectors());
+        try {
+            Fixtures.run(CollectorTestCase.class).testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
+        } finally {
+            System.clearProperty(PARENT_COLLECTORS);
         }
     }
 
