@@ -126,7 +126,7 @@ def main():
         d = data[r]
         c = counts(d["outcomes"])
         n = sum(c.values())
-        ratio = lambda k: ("%.2f×" % (d[k] / base[k])) if base and base.get(k) else "-"
+        ratio = lambda k: ("%.2f×" % (d[k] / base[k])) if base and base.get(k) and d.get(k) is not None else "-"
         print("| %s | %d | %d | %d | %d | %d | %.1f | %s | %.1f | %.1f | %s | %s | %s | %s → %s |" % (
             r, n, c["passed"], c["failed"], c["error"], c["skipped"], d["wall"],
             "%.1f" % d["mojo"] if d["mojo"] is not None else "-", d["cpu"], d["others"],
