@@ -14,6 +14,7 @@ import io.alicecontainer.cgroup.MemoryPeak;
 import io.alicecontainer.junit.internal.ChildJvm;
 import io.alicecontainer.junit.internal.RunRequest;
 import io.alicecontainer.junit.internal.RunResult;
+import io.alicecontainer.junit.internal.RuntimeProperties;
 import io.alicecontainer.rootfs.Bind;
 import io.alicecontainer.rootfs.RootFs;
 import io.alicecontainer.scheduler.DynamicScheduler;
@@ -77,7 +78,7 @@ final class ForkedRun {
     /** Runs the nodes (one test, or the nodes of one class) in a child: a pooled one if one waits, else a cold one. */
     static Outcome run(ExtensionContext ctx, IsolationSettings s, List<String> uniqueIds) {
         ChildPool pool = ChildPool.of(ctx);
-        RunRequest request = new RunRequest(uniqueIds, ConfigurationParameters.all(ctx));
+        RunRequest request = new RunRequest(uniqueIds, ConfigurationParameters.all(ctx), RuntimeProperties.ofParent());
         ChildSpec spec = ChildSpec.of(ctx, s);
         if (pool != null) {
             WarmChild warm = pool.take(spec.pooled(s), ForkedRun::pooledConfig);

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -14,6 +16,8 @@ import org.junit.platform.testkit.engine.Events;
 
 @DisplayName("The child has what the test would have had in-process, inside its limits")
 class IsolationEnvironmentTests {
+    static final String RUNTIME_PROPERTY = "alice.test.runtime.property";
+    static final String PARENT_COLLECTORS = "alice.test.parent.collectors";
 
     static class EnvironmentTestCase {
         static final String PARENT_CWD = System.getProperty("user.dir");
@@ -36,6 +40,29 @@ class IsolationEnvironmentTests {
         }
     }
 
+    static class RuntimePropertyTestCase {
+        @Test
+        @Isolated
+        void seesPropertiesSetInTheParentAfterItsStart() {
+            assertThat(System.getProperty(RUNTIME_PROPERTY)).isEqualTo("set-after-start");
+            assertThat(System.getProperty("alice.isolation.child")).isEqualTo("true");
+            assertThat(System.getProperty("java.class.path")).doesNotContain("surefirebooter");
+        }
+    }
+
+    static class CollectorTestCase {
+        @Test
+        @Isolated
+        void usesTheCollectorTheTestJvmUses() {
+            assertThat(collectors()).isEqualTo(System.getProperty(PARENT_COLLECTORS));
+        }
+    }
+
+    static String collectors() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName).sorted()
+                .collect(Collectors.joining(","));
+    }
+
     static class LimitsTestCase {
         @Test
         @MemoryLimit("256M")
@@ -56,6 +83,28 @@ class IsolationEnvironmentTests {
     @DisplayName("JVM options (-D, -Xss), environment variables and the working directory carry over")
     void environment() {
         Fixtures.run(EnvironmentTestCase.class).testEvents().assertStatistics(s -> s.succeeded(2).failed(0));
+    }
+
+    @Test
+    @DisplayName("system properties set in the parent after its start (Surefire's systemPropertyVariables, mvn -Dkey=value) carry over")
+    void runtimeSystemProperties() {
+        System.setProperty(RUNTIME_PROPERTY, "set-after-start");
+        try {
+            Fixtures.run(RuntimePropertyTestCase.class).testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
+        } finally {
+            System.clearProperty(RUNTIME_PROPERTY);
+        }
+    }
+
+    @Test
+    @DisplayName("the child's garbage collector is the test JVM's (a collector is behaviour: what fits in the heap)")
+    void collector() {
+        System.setProperty(PARENT_COLLECTORS, collectors());
+        try {
+            Fixtures.run(CollectorTestCase.class).testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
+        } finally {
+            System.clearProperty(PARENT_COLLECTORS);
+        }
     }
 
     @Test

@@ -103,6 +103,7 @@ public final class ForkedTestAgent {
     }
 
     static RunResult run(RunRequest request, Launcher launcher, ParentLink link) {
+        RuntimeProperties.apply(request.systemProperties());
         Map<String, String> params = new HashMap<>(request.configurationParameters());
         // One test (or class) runs here; parallelism belongs to the parent.
         params.put("junit.jupiter.execution.parallel.enabled", "false");

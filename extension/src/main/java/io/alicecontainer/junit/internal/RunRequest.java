@@ -10,9 +10,12 @@ import java.util.Map;
  * @param uniqueIds               JUnit unique ids: one test (method, template invocation, factory)
  *                                or, with class granularity, the nodes of one class
  * @param configurationParameters the parent's JUnit configuration parameters
+ * @param systemProperties        the parent's system properties set after its start, see {@link RuntimeProperties}
  */
-public record RunRequest(List<String> uniqueIds, Map<String, String> configurationParameters) implements Serializable {
+public record RunRequest(List<String> uniqueIds, Map<String, String> configurationParameters,
+                         Map<String, String> systemProperties) implements Serializable {
     public RunRequest {
         uniqueIds = List.copyOf(uniqueIds);
+        systemProperties = Map.copyOf(systemProperties);
     }
 }

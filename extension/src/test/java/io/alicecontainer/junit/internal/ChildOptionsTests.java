@@ -14,20 +14,23 @@ import org.junit.jupiter.api.io.TempDir;
 class ChildOptionsTests {
 
     @Test
-    @DisplayName("children get C1 and Serial GC unless an option of the user's chose them")
+    @DisplayName("children get C1 unless an option of the user's chose a tiered setting; never a collector of ours")
     void defaultsYieldToTheUsersChoice() {
-        assertThat(ChildDefaults.options(List.of(), List.of())).containsExactly("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+        assertThat(ChildDefaults.options(List.of(), List.of())).containsExactly("-XX:TieredStopAtLevel=1");
         assertThat(ChildDefaults.options(List.of("-XX:+UseG1GC"), List.of())).containsExactly("-XX:TieredStopAtLevel=1");
-        assertThat(ChildDefaults.options(List.of(), List.of("-XX:TieredStopAtLevel=4"))).containsExactly("-XX:+UseSerialGC");
+        assertThat(ChildDefaults.options(List.of(), List.of("-XX:TieredStopAtLevel=4"))).isEmpty();
         assertThat(ChildDefaults.options(List.of("-XX:-TieredCompilation"), List.of("-XX:+UseParallelGC"))).isEmpty();
     }
 
     @Test
     @DisplayName("the defaults come first in a child's command, the user's options last")
     void usersOptionsComeLast() {
-        List<String> cmd = ChildJvm.command("java", List.of("-XX:TieredStopAtLevel=2"), ChildJvm.classpath(ChildOptionsTests.class));
-        assertThat(cmd.indexOf("-XX:TieredStopAtLevel=2")).isGreaterThan(cmd.indexOf("-XX:+UseSerialGC"));
-        assertThat(cmd).doesNotContain("-XX:TieredStopAtLevel=1");
+        List<String> cmd = ChildJvm.command("java", List.of("-XX:+UseParallelGC"), ChildJvm.classpath(ChildOptionsTests.class));
+        assertThat(cmd.indexOf("-XX:TieredStopAtLevel=1")).isPositive();
+        assertThat(cmd.indexOf("-XX:+UseParallelGC")).isGreaterThan(cmd.indexOf("-XX:TieredStopAtLevel=1"));
+        List<String> tiered = ChildJvm.command("java", List.of("-XX:TieredStopAtLevel=2"), ChildJvm.classpath(ChildOptionsTests.class));
+        assertThat(tiered).contains("-XX:TieredStopAtLevel=2").doesNotContain("-XX:TieredStopAtLevel=1");
+        assertThat(tiered).noneMatch(o -> o.matches("-XX:\\+Use\\w+GC"));
     }
 
     @Test
