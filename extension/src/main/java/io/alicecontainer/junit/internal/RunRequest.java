@@ -1,17 +1,16 @@
 package io.alicecontainer.junit.internal;
 
-import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
 
 /**
- * "Run these": what the parent sends the child agent over its channel, once.
+ * "Run these": what the parent sends the child agent over its channel, once (a {@link ChildChannel#REQUEST} frame).
  *
  * @param uniqueIds               JUnit unique ids: one test (method, template invocation, factory)
  *                                or, with class granularity, the nodes of one class
  * @param configurationParameters the parent's JUnit configuration parameters
  */
-public record RunRequest(List<String> uniqueIds, Map<String, String> configurationParameters) implements Serializable {
+public record RunRequest(List<String> uniqueIds, Map<String, String> configurationParameters) {
     public RunRequest {
         uniqueIds = List.copyOf(uniqueIds);
     }
