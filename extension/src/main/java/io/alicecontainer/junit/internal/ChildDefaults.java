@@ -15,9 +15,15 @@ import java.util.regex.Pattern;
  *   <li>{@code -XX:+UseSerialGC}: what the JVM picks by itself in a container of less than 1792 MiB
  *       or 1 CPU; no G1 regions, remembered sets and GC threads for a small heap (2 MiB less
  *       resident memory per child; no CPU difference measurable on the loaded machine).</li>
+ *   <li>{@code -XX:CompileThresholdScaling=3}: C1 compiles a method after three times as many
+ *       calls and loop iterations; a child that lives for one short test spends less on compiles
+ *       that never pay off (a pooled child with the archive: 0.47-0.50 s of CPU instead of
+ *       0.52-0.57 s, boot and test, four rounds side by side on the loaded machine; ci/benchmarks/README.md).
+ *       A test that computes for long pays a few milliseconds more in the interpreter first.</li>
  * </ul>
  * Tried and not made defaults (no difference beyond the noise): {@code -XX:-UsePerfData},
- * {@code -XX:CICompilerCount=1}, {@code -Xss512k -XX:ReservedCodeCacheSize=32m}.
+ * {@code -XX:CICompilerCount=1}, {@code -Xss512k -XX:ReservedCodeCacheSize=32m}; the interpreter alone
+ * ({@code -XX:TieredStopAtLevel=0}) costs more than C1 (0.74-0.91 s of CPU against 0.67-0.77 s).
  */
 final class ChildDefaults {
     /** A default and the options that mean the user chose that setting already. */
@@ -26,7 +32,8 @@ final class ChildDefaults {
 
     private static final List<Default> DEFAULTS = List.of(
             new Default("-XX:TieredStopAtLevel=1", Pattern.compile("-XX:TieredStopAtLevel=.*|-XX:[+-]TieredCompilation")),
-            new Default("-XX:+UseSerialGC", Pattern.compile("-XX:\\+Use\\w*GC")));
+            new Default("-XX:+UseSerialGC", Pattern.compile("-XX:\\+Use\\w*GC")),
+            new Default("-XX:CompileThresholdScaling=3", Pattern.compile("-XX:CompileThresholdScaling=.*|-Xint|-Xcomp")));
 
     private ChildDefaults() {
     }
