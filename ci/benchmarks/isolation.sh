@@ -261,7 +261,7 @@ LAUNCH=(org.junit.platform.console.ConsoleLauncher execute --select-method bench
 declare -A LOPTS LLABEL LCPS
 LKEYS=(default c1)
 LOPTS[default]=""; LLABEL[default]="java -cp <console-standalone>:<test-classes> ConsoleLauncher execute --select-method"
-CHILD_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"   # the children's defaults
+CHILD_OPTS="-XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=3"   # the children's defaults
 LOPTS[c1]="$CHILD_OPTS"; LLABEL[c1]="  same, the children's default options ($CHILD_OPTS)"
 if [ "$APPCDS" = 1 ]; then
     # A full AppCDS archive (JDK, JUnit and test classes) needs the test classes in a jar on JDK 17.

@@ -127,6 +127,15 @@ final class ChildPool implements ExtensionContext.Store.CloseableResource, AutoC
         return child;
     }
 
+    /** A waiting child of this spec, or null; no replacement is started. */
+    synchronized WarmChild takeIdle(ChildSpec spec) {
+        if (closed) return null;
+        ArrayDeque<WarmChild> q = idle.get(spec);
+        WarmChild child = q == null ? null : q.pollFirst();
+        if (child != null) waitingOrBooting--;
+        return child;
+    }
+
     private void refill(ChildSpec spec, Function<ChildSpec, ContainerConfig> config) {
         WarmChild child = null;
         try {

@@ -2,14 +2,10 @@ package io.alicecontainer.junit;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.EOFException;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.ObjectInputFilter;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.OutputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,7 +14,7 @@ import io.alicecontainer.ResourceUsage;
 import io.alicecontainer.cgroup.CgroupController;
 import io.alicecontainer.cgroup.MemoryPeak;
 import io.alicecontainer.internal.Native;
-import io.alicecontainer.junit.internal.ChildMessage;
+import io.alicecontainer.junit.internal.ChildChannel;
 import io.alicecontainer.junit.internal.RunRequest;
 import io.alicecontainer.junit.internal.RunResult;
 
@@ -32,13 +28,6 @@ import io.alicecontainer.junit.internal.RunResult;
 final class ChildSession {
     /** Bytes a child may send on its channel: far beyond any real result (a deep stack trace or many report entries: ~1 MiB). */
     static final long CHANNEL_LIMIT = 64L << 20;
-    /**
-     * Only what the channel carries may be decoded: our records and the JDK's values in them, and
-     * no more than {@link #CHANNEL_LIMIT} bytes, so that a child flooding it costs the parent little.
-     */
-    private static final ObjectInputFilter FILTER = ObjectInputFilter.Config.createFilter(
-            "maxdepth=20;maxbytes=" + CHANNEL_LIMIT + ";maxarray=" + (CHANNEL_LIMIT / 4)
-                    + ";io.alicecontainer.**;java.lang.*;java.util.*;java.time.*;[B;!*");
 
     /** One node's figures. {@code testPeakBytes} is the peak above the memory in use at its start, -1 where not measured. */
     record Measured(ResourceUsage usage, long testPeakBytes) {
@@ -64,7 +53,7 @@ final class ChildSession {
     private final Map<String, Interval> open = new LinkedHashMap<>();
     private final Map<String, Measured> measured = new LinkedHashMap<>();
     private final Interval whole;
-    private ObjectOutputStream out;
+    private OutputStream out;
     private Thread reader;
     private volatile RunResult result;
     private volatile String decodeError;
@@ -91,9 +80,8 @@ final class ChildSession {
     /** Sends "run these" and starts answering the child. */
     void start(RunRequest request) {
         try {
-            out = new ObjectOutputStream(new BufferedOutputStream(toChild));
-            out.writeObject(request);
-            out.flush();
+            out = new BufferedOutputStream(toChild);
+            ChildChannel.write(out, ChildChannel.REQUEST, ChildChannel.request(request));
         } catch (IOException e) {
             // The child died at once: its exit says why.
         }
@@ -102,33 +90,38 @@ final class ChildSession {
         reader.start();
     }
 
+    /**
+     * Reads the child's frames ({@link ChildChannel}) and answers each: bounded (no frame, and not
+     * all of them together, beyond {@link #CHANNEL_LIMIT}), and nothing the child names is
+     * instantiated. Anything but well-formed frames ends the session with a clear decode error.
+     */
     private void serve() {
-        Counting counted = new Counting(new BufferedInputStream(fromChild));
-        long boundary = 0;
-        try (ObjectInputStream in = new ObjectInputStream(counted)) {
-            in.setObjectInputFilter(FILTER);
+        InputStream in = new BufferedInputStream(fromChild);
+        long read = 0;
+        try {
             while (true) {
-                boundary = counted.count;
-                Object o = in.readObject();
-                if (o instanceof RunResult r) {
-                    result = r;
-                } else if (o instanceof ChildMessage m) {
-                    reply(answer(m));
-                } else {
-                    decodeError = "the child sent " + (o == null ? "null" : o.getClass().getName()) + " on its channel";
-                    return;
+                ChildChannel.Frame f = ChildChannel.read(in, CHANNEL_LIMIT - read);
+                if (f == null) return; // the child closed its channel between frames (done, or died)
+                read += 9L + f.payload().length;
+                switch (f.type()) {
+                    case ChildChannel.RESULT -> result = ChildChannel.result(f.payload());
+                    case ChildChannel.STARTED -> reply(ChildChannel.ACK, started(ChildChannel.uniqueId(f.payload(), "started")));
+                    case ChildChannel.FINISHED -> reply(ChildChannel.ACK, finished(ChildChannel.uniqueId(f.payload(), "finished")));
+                    case ChildChannel.USAGE_QUERY -> reply(ChildChannel.USAGE,
+                            ChildChannel.usage(usageSoFar(ChildChannel.uniqueId(f.payload(), "usage query"))));
+                    default -> throw new ChildChannel.ProtocolException("the child sent a frame of unknown type " + f.type());
                 }
             }
-        } catch (EOFException e) {
-            // The child closed its channel (done, or died); inside a message it wrote garbage.
-            long partial = counted.count - boundary;
-            if (result == null && partial > 0) {
-                decodeError = "the child's result could not be read: its channel ended " + partial
+        } catch (ChildChannel.TruncatedException e) {
+            // The child closed its channel inside a frame: garbage, or a message cut short.
+            if (result == null) {
+                decodeError = "the child's result could not be read: its channel ended " + e.bytes
                         + " bytes into a message (garbage, or a message cut short)";
             }
-        } catch (IOException | ClassNotFoundException | RuntimeException | InternalError | StackOverflowError e) {
+        } catch (IOException | RuntimeException | InternalError | StackOverflowError e) {
             // InternalError: the JDK's own readResolve of Map.of with an odd number of elements
-            // throws it (ImmutableCollections.MapN) for a stream a child may write.
+            // throws it (ImmutableCollections.MapN); a throwable's serialized bytes in a result
+            // are still read through an ObjectInputStream (ThrowableTransport).
             if (result == null) decodeError = "the child's result could not be read: " + e;
             // Nobody reads the channel any more: a child still writing would block for ever. Its
             // result cannot be trusted, so its container ends here.
@@ -142,32 +135,46 @@ final class ChildSession {
         }
     }
 
-    private synchronized Object answer(ChildMessage m) {
+    /** A node starts: the usage is read and the memory peak reset. */
+    private synchronized byte[] started(String uniqueId) {
         try {
-            long p = peak.bytes();
-            fold(p);
+            fold(peak.bytes());
             ResourceUsage now = cgroup.usage();
-            if (m instanceof ChildMessage.Started s) {
-                peak.reset();
-                open.put(s.uniqueId(), new Interval(now, Math.max(0, now.memoryCurrentBytes())));
-                return Boolean.TRUE;
-            }
-            if (m instanceof ChildMessage.Finished f) {
-                Interval i = open.remove(f.uniqueId());
-                if (i != null) measured.put(f.uniqueId(), measure(i, now));
-                return Boolean.TRUE;
-            }
-            ChildMessage.UsageQuery q = (ChildMessage.UsageQuery) m;
-            Interval i = open.get(q.uniqueId());
+            peak.reset();
+            open.put(uniqueId, new Interval(now, Math.max(0, now.memoryCurrentBytes())));
+        } catch (RuntimeException e) {
+            // The cgroup could not be read (it is going away): the child goes on.
+        }
+        return new byte[0];
+    }
+
+    /** A node ended: its usage and peak are kept. */
+    private synchronized byte[] finished(String uniqueId) {
+        try {
+            fold(peak.bytes());
+            ResourceUsage now = cgroup.usage();
+            Interval i = open.remove(uniqueId);
+            if (i != null) measured.put(uniqueId, measure(i, now));
+        } catch (RuntimeException e) {
+            // as above
+        }
+        return new byte[0];
+    }
+
+    /** The usage of a running node so far ({@code ContainerResources.testUsage()}), or null. */
+    private synchronized ResourceUsage usageSoFar(String uniqueId) {
+        try {
+            fold(peak.bytes());
+            Interval i = open.get(uniqueId);
             if (i == null) return null;
+            ResourceUsage now = cgroup.usage();
             Measured so = measure(i, now);
             ResourceUsage u = so.usage();
             return new ResourceUsage(so.testPeakBytes(), Math.max(0, now.memoryCurrentBytes() - i.baseline), u.cpuTime(),
                     u.cpuUserTime(), u.cpuSystemTime(), u.throttledPeriods(), u.throttledTime(), u.oomKills(), u.pidsPeak(),
                     u.pidsCurrent(), u.ioReadBytes(), u.ioWriteBytes(), u.cpuPressure(), u.memoryPressure(), u.ioPressure());
         } catch (RuntimeException e) {
-            // The cgroup could not be read (it is going away): the child goes on.
-            return m instanceof ChildMessage.UsageQuery ? null : Boolean.TRUE;
+            return null;
         }
     }
 
@@ -186,9 +193,8 @@ final class ChildSession {
         for (Interval i : open.values()) i.maxPeak = Math.max(i.maxPeak, p);
     }
 
-    private void reply(Object answer) throws IOException {
-        out.writeObject(answer);
-        out.flush();
+    private void reply(byte type, byte[] payload) throws IOException {
+        ChildChannel.write(out, type, payload);
     }
 
     /** Waits (after the child ended) for the channel to end; the peak since the last reset is folded in. */
@@ -223,36 +229,6 @@ final class ChildSession {
 
     String decodeError() {
         return decodeError;
-    }
-
-    /** Counts the bytes the object stream took, to tell a clean end of the channel from one inside a message. */
-    private static final class Counting extends java.io.FilterInputStream {
-        long count;
-
-        Counting(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) count++;
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) count += n;
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long k = super.skip(n);
-            count += k;
-            return k;
-        }
     }
 
     private static void closeQuietly(java.io.Closeable c) {

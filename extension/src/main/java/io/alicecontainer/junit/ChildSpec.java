@@ -39,6 +39,16 @@ record ChildSpec(String java, List<String> options, List<Path> classpath, Path r
                 Path.of(System.getProperty("user.dir")).toAbsolutePath().normalize(), SecuritySettings.of(ctx));
     }
 
+    /**
+     * The spec this test had before its class path's CDS archive was ready (no archive, the class
+     * path in its own order), or null when this one has no archive: children booted for it while
+     * the archive was made serve this test as well.
+     */
+    ChildSpec withoutArchive(ExtensionContext ctx) {
+        if (options.stream().noneMatch(o -> o.startsWith("-XX:SharedArchiveFile="))) return null;
+        return new ChildSpec(java, extraOptions(ctx), ChildJvm.classpath(ctx.getRequiredTestClass()), rootfs, workdir, security);
+    }
+
     /** The same child booted ahead of the limits: they are given to the JVM as options instead. */
     ChildSpec pooled(IsolationSettings s) {
         List<String> all = new ArrayList<>(options);

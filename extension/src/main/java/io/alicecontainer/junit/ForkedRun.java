@@ -82,6 +82,9 @@ final class ForkedRun {
         ChildSpec spec = ChildSpec.of(ctx, s);
         if (pool != null) {
             WarmChild warm = pool.take(spec.pooled(s), ForkedRun::pooledConfig);
+            ChildSpec before = warm == null ? spec.withoutArchive(ctx) : null;
+            // The archive became ready while children were booting without it: they serve as well.
+            if (before != null) warm = pool.takeIdle(before.pooled(s));
             if (warm != null && !warm.container.cgroup().isPopulated()) {
                 warm.discard(); // it died while waiting (its output says why): this test starts cold
                 warm = null;

@@ -7,7 +7,6 @@ import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.ObjectOutputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,6 +20,7 @@ import io.alicecontainer.ResourceUsage;
 import io.alicecontainer.cgroup.CgroupController;
 import io.alicecontainer.cgroup.MemoryPeak;
 import io.alicecontainer.internal.Native;
+import io.alicecontainer.junit.internal.ChildChannel;
 import io.alicecontainer.junit.internal.ChildMessage;
 import io.alicecontainer.junit.internal.NodeResult;
 import io.alicecontainer.junit.internal.RunRequest;
@@ -32,13 +32,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The parent's decoder of a child's channel (the child's fd 4, read by {@link ChildSession}) under
- * bad input, a seeded fuzz: mutated valid streams, streams cut short, huge length prefixes, classes
- * the channel does not carry, nesting too deep, noise. Each input goes through a real pipe into a
- * real session (on an empty cgroup of this JVM), as a child's would; each must end in a result or a
- * clear decode error, with the reader done within {@link #BOUND_MS} (no hang) and no error thrown
+ * bad input, a seeded fuzz: mutated valid streams, streams cut short, huge length prefixes and
+ * counts, frame types the channel does not carry, strings that are not UTF-8, noise. Each input
+ * goes through a real pipe into a real session (on an empty cgroup of this JVM), as a child's
+ * would; each must end in a result or a clear decode error, with the reader done within {@link #BOUND_MS} (no hang) and no error thrown
  * out of it (no OutOfMemoryError, no StackOverflowError).
  *
- * <p>Coupled to the protocol only in {@link #encode}: the bytes a child writes for its messages.
+ * <p>Coupled to the protocol only in {@link #encode} and {@link #frame}: the bytes a child writes.
  * {@code -Dalice.fuzz.rounds=100000} (or ALICE_FUZZ_ROUNDS) runs it longer by hand.
  */
 @DisplayName("The parent's decoder of the child channel under bad input")
@@ -47,12 +47,23 @@ class ChildChannelFuzzTests {
     private static CgroupController cgroup;
     private static MemoryPeak peak;
 
-    /** The bytes of a child that sends these objects, in order, on its channel. */
+    /** The bytes of a child that sends these messages, in order, on its channel ({@link ChildChannel} frames). */
     static byte[] encode(Object... messages) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            for (Object m : messages) out.writeObject(m);
+        for (Object m : messages) {
+            if (m instanceof ChildMessage.Started s) ChildChannel.write(bytes, ChildChannel.STARTED, ChildChannel.uniqueId(s.uniqueId()));
+            else if (m instanceof ChildMessage.Finished f) ChildChannel.write(bytes, ChildChannel.FINISHED, ChildChannel.uniqueId(f.uniqueId()));
+            else if (m instanceof ChildMessage.UsageQuery q) ChildChannel.write(bytes, ChildChannel.USAGE_QUERY, ChildChannel.uniqueId(q.uniqueId()));
+            else if (m instanceof RunResult r) ChildChannel.write(bytes, ChildChannel.RESULT, ChildChannel.result(r));
+            else throw new IllegalArgumentException("not a message of the child channel: " + m);
         }
+        return bytes.toByteArray();
+    }
+
+    /** One frame as a child could write it: any type, any payload. */
+    static byte[] frame(int type, byte[] payload) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ChildChannel.write(bytes, (byte) type, payload);
         return bytes.toByteArray();
     }
 
@@ -103,7 +114,7 @@ class ChildChannelFuzzTests {
         try {
             drainer.start();
             ChildSession session = new ChildSession(cgroup, peak, fromChild[0], toChild[1], ResourceUsage.NONE);
-            session.start(new RunRequest(List.of("[engine:junit-jupiter]"), Map.of()));
+            session.start(new RunRequest(List.of("[engine:junit-jupiter]"), Map.of(), Map.of()));
             writer.start();
             session.finish(BOUND_MS);
             boolean hung = session.readerAlive();
@@ -140,28 +151,31 @@ class ChildChannelFuzzTests {
     }
 
     @Test
-    @DisplayName("wrong classes, huge lengths, deep nesting and a stream cut short each get a clear error")
+    @DisplayName("unknown frame types, huge lengths and counts, bad UTF-8, noise and a stream cut short each get a clear error")
     void craftedInputs() throws Exception {
         byte[] valid = validStream();
-        Object deep = List.of();
-        for (int i = 0; i < 40; i++) deep = List.of(deep);
-        // A byte array claiming 2^31-1 elements, and a string claiming 2^40 bytes, each with nothing behind.
-        byte[] hugeArray = HexFormat.of().parseHex("aced0005" + "757200025b42acf317f8060854e0020000" + "7870" + "7fffffff");
-        byte[] hugeString = HexFormat.of().parseHex("aced0005" + "7c" + "0000010000000000" + "41");
-        // Map.of("k", "v") with its count cut to 1 and the value dropped: the JDK's readResolve
-        // throws InternalError("length is odd"), not an IOException (found by the fuzz below).
-        byte[] oddMap = HexFormat.of().parseHex("aced0005737200116a6176612e7574696c2e436f6c6c536572578eabb63a1ba811030001"
-                + "49000374616778700000000377040000000174" + "00016b78");
+        byte[] header = Arrays.copyOf(frame(ChildChannel.RESULT, new byte[0]), 9);
+        // A RESULT frame that claims 2^31-1 bytes of payload, with nothing behind.
+        byte[] hugeFrame = header.clone();
+        hugeFrame[5] = 0x7f;
+        hugeFrame[6] = hugeFrame[7] = hugeFrame[8] = (byte) 0xff;
+        // A STARTED frame whose unique id claims 2^31-1 bytes inside a 4-byte payload.
+        byte[] hugeString = frame(ChildChannel.STARTED, HexFormat.of().parseHex("7fffffff"));
+        // A RESULT frame claiming 2^30 nodes in 4 bytes.
+        byte[] hugeCount = frame(ChildChannel.RESULT, HexFormat.of().parseHex("40000000"));
+        // A unique id that is not UTF-8.
+        byte[] badUtf8 = frame(ChildChannel.STARTED, HexFormat.of().parseHex("00000002c328"));
 
         Map<String, byte[]> inputs = new java.util.LinkedHashMap<>();
-        inputs.put("a String", encode("not a message"));
-        inputs.put("a class the channel does not carry", encode(new java.net.InetSocketAddress(0)));
-        inputs.put("nesting 40 deep", encode(deep));
-        inputs.put("a huge array length", hugeArray);
+        inputs.put("a frame of a type the channel does not carry", frame(99, ChildChannel.uniqueId("x")));
+        inputs.put("a request frame (the parent's, not the child's)", frame(ChildChannel.REQUEST, new byte[0]));
+        inputs.put("a huge frame length", hugeFrame);
         inputs.put("a huge string length", hugeString);
+        inputs.put("a huge count", hugeCount);
+        inputs.put("a string that is not UTF-8", badUtf8);
         inputs.put("cut inside the result", Arrays.copyOf(valid, valid.length - 7));
-        inputs.put("noise", "this is not a serialized RunResult".getBytes());
-        inputs.put("a Map.of with an odd number of elements", oddMap);
+        inputs.put("noise", "this is not a frame of the child channel".getBytes());
+        inputs.put("Java serialization (the old protocol)", HexFormat.of().parseHex("aced000574000161"));
 
         for (Map.Entry<String, byte[]> e : inputs.entrySet()) {
             Outcome o = decode(e.getValue());
@@ -170,7 +184,8 @@ class ChildChannelFuzzTests {
             assertThat(o.result()).as("%s: no result", e.getKey()).isNull();
             assertThat(o.decodeError()).as("%s: a clear error", e.getKey()).isNotNull().startsWith("the child");
         }
-        assertThat(decode(encode("not a message")).decodeError()).contains("the child sent java.lang.String");
+        assertThat(decode(frame(99, new byte[0])).decodeError()).contains("unknown type 99");
+        assertThat(decode("this is noise, not a frame".getBytes()).decodeError()).contains("not a frame of the child channel");
         assertThat(decode(Arrays.copyOf(valid, valid.length - 7)).decodeError()).contains("bytes into a message");
     }
 

@@ -12,15 +12,21 @@ import java.util.regex.Pattern;
  *   <li>{@code -XX:TieredStopAtLevel=1}: C1 only; C2 compiles do not pay off before the child
  *       exits (a trivial test's child: 1.43 s of CPU with G1 and C2, 1.00 s with C1 only, loaded
  *       machine). A test that computes for seconds runs slower: give it {@code -XX:TieredStopAtLevel=4}.</li>
+ *   <li>{@code -XX:CompileThresholdScaling=3}: C1 compiles a method after three times as many
+ *       calls and loop iterations; a child that lives for one short test spends less on compiles
+ *       that never pay off (a pooled child with the archive: 0.47-0.50 s of CPU instead of
+ *       0.52-0.57 s, boot and test, four rounds side by side on the loaded machine; ci/benchmarks/README.md).
+ *       A test that computes for long pays a few milliseconds more in the interpreter first.</li>
  * </ul>
  * Tried and not made defaults (no difference beyond the noise): {@code -XX:-UsePerfData},
- * {@code -XX:CICompilerCount=1}, {@code -Xss512k -XX:ReservedCodeCacheSize=32m}. Not a default
- * any more: {@code -XX:+UseSerialGC} (2 MiB less resident memory per child, no CPU difference
- * measurable): the collector is behaviour a test can see. With Serial GC an array must fit in the
- * old generation (about two thirds of the heap) where G1 can use the whole heap, so Commons
- * Codec's {@code Base64Test.testCodec265}, which checks that ~5.3 GiB are free and then allocates
- * 1 + 2 + 1.3 GiB arrays, passed in-process and ran out of heap isolated. The child keeps the
- * collector the JVM picks by itself, as the test JVM did.
+ * {@code -XX:CICompilerCount=1}, {@code -Xss512k -XX:ReservedCodeCacheSize=32m}; the interpreter alone
+ * ({@code -XX:TieredStopAtLevel=0}) costs more than C1 (0.74-0.91 s of CPU against 0.67-0.77 s).
+ * Not a default any more: {@code -XX:+UseSerialGC} (2 MiB less resident memory per child, no CPU
+ * difference measurable): the collector is behaviour a test can see. With Serial GC an array must
+ * fit in the old generation (about two thirds of the heap) where G1 can use the whole heap, so
+ * Commons Codec's {@code Base64Test.testCodec265}, which checks that ~5.3 GiB are free and then
+ * allocates 1 + 2 + 1.3 GiB arrays, passed in-process and ran out of heap isolated. The child keeps
+ * the collector the JVM picks by itself, as the test JVM did.
  */
 final class ChildDefaults {
     /** A default and the options that mean the user chose that setting already. */
@@ -28,7 +34,8 @@ final class ChildDefaults {
     }
 
     private static final List<Default> DEFAULTS = List.of(
-            new Default("-XX:TieredStopAtLevel=1", Pattern.compile("-XX:TieredStopAtLevel=.*|-XX:[+-]TieredCompilation")));
+            new Default("-XX:TieredStopAtLevel=1", Pattern.compile("-XX:TieredStopAtLevel=.*|-XX:[+-]TieredCompilation")),
+            new Default("-XX:CompileThresholdScaling=3", Pattern.compile("-XX:CompileThresholdScaling=.*|-Xint|-Xcomp")));
 
     private ChildDefaults() {
     }

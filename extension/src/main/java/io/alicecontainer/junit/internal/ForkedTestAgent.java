@@ -4,8 +4,8 @@ import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,17 +45,22 @@ public final class ForkedTestAgent {
             System.exit(2);
         }
         System.setProperty(CHILD_PROPERTY, "true");
-        ObjectOutputStream out = new ObjectOutputStream(new BufferedOutputStream(new FileOutputStream(args[1])));
-        out.flush();
+        OutputStream out = new BufferedOutputStream(new FileOutputStream(args[1]));
         Launcher launcher = warmLauncher();
-        ObjectInputStream in;
+        InputStream in = new BufferedInputStream(new FileInputStream(args[0]));
         RunRequest request;
         try {
-            in = new ObjectInputStream(new BufferedInputStream(new FileInputStream(args[0])));
-            request = (RunRequest) in.readObject();
-        } catch (java.io.EOFException | java.io.StreamCorruptedException unused) {
-            // A pooled child whose test never came: the parent closed the channel.
-            System.exit(0);
+            ChildChannel.Frame frame = ChildChannel.read(in, ChildChannel.MAX_FRAME);
+            if (frame == null) {
+                // A pooled child whose test never came: the parent closed the channel.
+                System.exit(0);
+                return;
+            }
+            if (frame.type() != ChildChannel.REQUEST) throw new ChildChannel.ProtocolException("a frame of type " + frame.type() + " instead of a request");
+            request = ChildChannel.request(frame.payload());
+        } catch (java.io.IOException e) {
+            System.err.println("[alice] the child JVM could not read its request: " + e.getMessage());
+            System.exit(2);
             return;
         }
         ParentLink link = new ParentLink(in, out);

@@ -1,6 +1,5 @@
 package io.alicecontainer.junit.internal;
 
-import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
 
@@ -18,6 +17,5 @@ import java.util.Map;
  * @param reportEntries entries the node published
  */
 public record NodeResult(String uniqueId, String parentId, String displayName, boolean test, boolean dynamic,
-                         String status, String reason, byte[] throwable, List<Map<String, String>> reportEntries)
-        implements Serializable {
+                         String status, String reason, byte[] throwable, List<Map<String, String>> reportEntries) {
 }

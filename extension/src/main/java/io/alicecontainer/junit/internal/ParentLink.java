@@ -1,22 +1,23 @@
 package io.alicecontainer.junit.internal;
 
 import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
 
 import io.alicecontainer.ResourceUsage;
 
 /**
  * The child's side of its channel to the parent once the test was handed over: one message at a
- * time, each answered before the next (the test and the listener may both ask).
+ * time, each answered before the next (the test and the listener may both ask). Frames of
+ * {@link ChildChannel}.
  */
 public final class ParentLink {
     private static volatile ParentLink current;
 
-    private final ObjectInputStream in;
-    private final ObjectOutputStream out;
+    private final InputStream in;
+    private final OutputStream out;
 
-    ParentLink(ObjectInputStream in, ObjectOutputStream out) {
+    ParentLink(InputStream in, OutputStream out) {
         this.in = in;
         this.out = out;
     }
@@ -30,12 +31,16 @@ public final class ParentLink {
         current = link;
     }
 
-    synchronized Object ask(ChildMessage m) {
+    /** Sends the message and returns the parent's answer frame, or null when the channel broke. */
+    synchronized ChildChannel.Frame ask(ChildMessage m) {
+        byte type = m instanceof ChildMessage.Started ? ChildChannel.STARTED
+                : m instanceof ChildMessage.Finished ? ChildChannel.FINISHED : ChildChannel.USAGE_QUERY;
+        String id = m instanceof ChildMessage.Started s ? s.uniqueId()
+                : m instanceof ChildMessage.Finished f ? f.uniqueId() : ((ChildMessage.UsageQuery) m).uniqueId();
         try {
-            out.writeObject(m);
-            out.flush();
-            return in.readObject();
-        } catch (IOException | ClassNotFoundException e) {
+            ChildChannel.write(out, type, ChildChannel.uniqueId(id));
+            return ChildChannel.read(in, ChildChannel.MAX_FRAME);
+        } catch (IOException e) {
             // The parent is gone or the channel broke: the run goes on unmeasured.
             return null;
         }
@@ -43,12 +48,11 @@ public final class ParentLink {
 
     /** The usage of the node (a test) since it started, as measured by the parent; null when unavailable. */
     public ResourceUsage testUsage(String uniqueId) {
-        Object o = ask(new ChildMessage.UsageQuery(uniqueId));
-        return o instanceof ResourceUsage u ? u : null;
+        ChildChannel.Frame answer = ask(new ChildMessage.UsageQuery(uniqueId));
+        return answer != null && answer.type() == ChildChannel.USAGE ? ChildChannel.usage(answer.payload()) : null;
     }
 
     synchronized void send(RunResult result) throws IOException {
-        out.writeObject(result);
-        out.flush();
+        ChildChannel.write(out, ChildChannel.RESULT, ChildChannel.result(result));
     }
 }

@@ -14,12 +14,14 @@ import org.junit.jupiter.api.io.TempDir;
 class ChildOptionsTests {
 
     @Test
-    @DisplayName("children get C1 unless an option of the user's chose a tiered setting; never a collector of ours")
+    @DisplayName("children get C1 and higher compile thresholds unless an option of the user's chose them; never a collector of ours")
     void defaultsYieldToTheUsersChoice() {
-        assertThat(ChildDefaults.options(List.of(), List.of())).containsExactly("-XX:TieredStopAtLevel=1");
-        assertThat(ChildDefaults.options(List.of("-XX:+UseG1GC"), List.of())).containsExactly("-XX:TieredStopAtLevel=1");
-        assertThat(ChildDefaults.options(List.of(), List.of("-XX:TieredStopAtLevel=4"))).isEmpty();
-        assertThat(ChildDefaults.options(List.of("-XX:-TieredCompilation"), List.of("-XX:+UseParallelGC"))).isEmpty();
+        String scaling = "-XX:CompileThresholdScaling=3";
+        assertThat(ChildDefaults.options(List.of(), List.of())).containsExactly("-XX:TieredStopAtLevel=1", scaling);
+        assertThat(ChildDefaults.options(List.of("-XX:+UseG1GC"), List.of())).containsExactly("-XX:TieredStopAtLevel=1", scaling);
+        assertThat(ChildDefaults.options(List.of(), List.of("-XX:TieredStopAtLevel=4"))).containsExactly(scaling);
+        assertThat(ChildDefaults.options(List.of("-XX:-TieredCompilation", "-Xint"), List.of("-XX:+UseParallelGC"))).isEmpty();
+        assertThat(ChildDefaults.options(List.of(), List.of("-XX:CompileThresholdScaling=0.5"))).doesNotContain(scaling);
     }
 
     @Test
