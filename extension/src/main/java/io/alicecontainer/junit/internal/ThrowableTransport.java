@@ -3,19 +3,54 @@ package io.alicecontainer.junit.internal;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Carries a throwable from the child to the parent: as itself (Java serialization) when it and
  * everything it holds can be; otherwise as a structural copy (class name, message, stack trace,
  * causes, suppressed) rebuilt as {@link RemoteThrowable} / {@link RemoteAssertionError}.
+ *
+ * <p>The bytes come from the child, i.e. from the test's own code, which must not reach the
+ * parent (it runs as root): they are read through {@link #FILTER}, which lets through throwables,
+ * their stack traces and lists, and plain values (strings, numbers, enums, opentest4j's value
+ * wrappers) and nothing else, so that no class of the test class path that is not a throwable
+ * (a deserialization gadget) is ever instantiated here. A throwable that holds anything else
+ * (an {@code AssertionFailedError} whose expected value is an object of the test's) arrives as
+ * its copy, with its class name, message and stack trace.
  */
 public final class ThrowableTransport {
+    /** What a throwable from the child may be made of (besides throwables, enums and arrays of these). */
+    private static final Set<String> VALUES = Set.of(
+            "java.lang.String", "java.lang.StackTraceElement", "java.lang.Boolean", "java.lang.Character",
+            "java.lang.Byte", "java.lang.Short", "java.lang.Integer", "java.lang.Long", "java.lang.Float",
+            "java.lang.Double", "java.lang.Number", "java.lang.Enum", "java.math.BigInteger", "java.math.BigDecimal",
+            "java.util.ArrayList", "java.util.Collections$EmptyList", "java.util.Collections$UnmodifiableList",
+            "java.util.Collections$UnmodifiableRandomAccessList", "java.util.Collections$UnmodifiableCollection",
+            "java.util.ImmutableCollections$List12", "java.util.ImmutableCollections$ListN", "java.util.CollSer",
+            "org.opentest4j.ValueWrapper", Copy.class.getName(), Envelope.class.getName());
+
+    /** Bounds and classes for bytes from the child: see the class comment. */
+    static final ObjectInputFilter FILTER = info -> {
+        if (info.depth() > 64 || info.references() > 200_000 || info.streamBytes() > (64L << 20)
+                || info.arrayLength() > 1_000_000) {
+            return ObjectInputFilter.Status.REJECTED;
+        }
+        Class<?> c = info.serialClass();
+        if (c == null) return ObjectInputFilter.Status.UNDECIDED;
+        boolean array = c.isArray();
+        while (c.isArray()) c = c.getComponentType();
+        if (array && c == Object.class) return ObjectInputFilter.Status.ALLOWED; // a list's backing array: its elements are checked one by one
+        return c.isPrimitive() || c.isEnum() || Throwable.class.isAssignableFrom(c) || VALUES.contains(c.getName())
+                ? ObjectInputFilter.Status.ALLOWED : ObjectInputFilter.Status.REJECTED;
+    };
+
     /** The structural copy. */
     record Copy(String className, String message, boolean assertion, StackTraceElement[] stack, Copy cause,
                 List<Copy> suppressed) implements Serializable {
@@ -48,14 +83,15 @@ public final class ThrowableTransport {
         Envelope env;
         try {
             env = (Envelope) deserialize(data, ThrowableTransport.class.getClassLoader());
-        } catch (IOException | ClassNotFoundException e) {
+        } catch (IOException | ClassNotFoundException | RuntimeException | InternalError | StackOverflowError e) {
+            // InternalError: the JDK's own readResolve of some collections throws it for a crafted stream
             throw new IllegalStateException("cannot decode the child's exception", e);
         }
         if (env.itself() != null) {
             try {
                 return (Throwable) deserialize(env.itself(), loader);
-            } catch (IOException | ClassNotFoundException | RuntimeException e) {
-                // a class of the child's is missing here: the copy says what it was
+            } catch (IOException | ClassNotFoundException | RuntimeException | InternalError | StackOverflowError e) {
+                // a class of the child's is missing here, or one the filter refused: the copy says what it was
             }
         }
         return rebuild(env.copy());
@@ -80,6 +116,7 @@ public final class ThrowableTransport {
                 }
             }
         }) {
+            in.setObjectInputFilter(FILTER);
             return in.readObject();
         }
     }
