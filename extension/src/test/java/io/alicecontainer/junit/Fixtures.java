@@ -2,6 +2,9 @@ package io.alicecontainer.junit;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.platform.testkit.engine.EngineExecutionResults;
@@ -21,5 +24,16 @@ final class Fixtures {
                 .configurationParameters(parameters)
                 .selectors(selectClass(fixture))
                 .execute();
+    }
+
+    /** For fixtures that go past a memory limit: allocates and touches 8 MiB arrays, {@code chunks} of them, all kept alive. */
+    static List<byte[]> hold8MiBChunks(int chunks) {
+        List<byte[]> hog = new ArrayList<>();
+        for (int i = 0; i < chunks; i++) {
+            byte[] b = new byte[8 << 20];
+            Arrays.fill(b, (byte) 1);
+            hog.add(b);
+        }
+        return hog;
     }
 }

@@ -230,12 +230,7 @@ class IsolationPoolTests {
         @Test
         @Order(2)
         void allocatesPastTheLimit() {
-            List<byte[]> hog = new ArrayList<>();
-            for (int i = 0; i < 100; i++) {
-                byte[] b = new byte[8 << 20];
-                java.util.Arrays.fill(b, (byte) 1);
-                hog.add(b);
-            }
+            Fixtures.hold8MiBChunks(100);
         }
     }
 

@@ -11,7 +11,6 @@ import static org.junit.platform.testkit.engine.TestExecutionResultConditions.me
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -35,12 +34,7 @@ class IsolationResourcesTests {
         @Test
         @MemoryLimit("160M")
         void allocatesPastTheLimit() {
-            List<byte[]> hog = new ArrayList<>();
-            for (int i = 0; i < 100; i++) {
-                byte[] b = new byte[8 << 20];
-                java.util.Arrays.fill(b, (byte) 1);
-                hog.add(b);
-            }
+            Fixtures.hold8MiBChunks(100);
         }
     }
 
