@@ -59,6 +59,10 @@ static const struct denied DENIED[] = {
     D(syslog),                       // the kernel log
     D(userfaultfd),                  // a tool to widen kernel races
     D(vhangup),
+    // io_uring: a second system call interface whose operations seccomp never sees (an SQE runs
+    // openat, connect, ... in the kernel without a syscall to filter) and a steady source of
+    // kernel exploits; Docker's default profile denies it since moby 25 (moby#46762).
+    D(io_uring_setup), D(io_uring_enter), D(io_uring_register),
 #ifdef __NR_create_module
     D(create_module), D(get_kernel_syms), D(query_module),
 #endif

@@ -16,6 +16,7 @@ import java.util.UUID;
 
 import io.alicecontainer.namespace.Namespace;
 import io.alicecontainer.namespace.Namespaces;
+import io.alicecontainer.security.Seccomp;
 import io.alicecontainer.testing.RequiresRoot;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -31,8 +32,13 @@ import org.junit.jupiter.api.Test;
 class ContainerEscapeTests {
     /** Refused by namespaces, not by privileges: they stay refused in a privileged container. */
     static final List<String> NAMESPACED = List.of("host_network", "host_process");
-    /** Present only on kernels built with them (CONFIG_MAGIC_SYSRQ, CONFIG_TRANSPARENT_HUGEPAGE, CONFIG_MODULES). */
-    static final List<String> MAY_SKIP = List.of("sysrq_trigger", "sysfs_thp", "module_load");
+    /**
+     * Present only on kernels built with them (CONFIG_MAGIC_SYSRQ, CONFIG_TRANSPARENT_HUGEPAGE,
+     * CONFIG_MODULES, CONFIG_IO_URING; io_uring also not where the host disables it by sysctl).
+     */
+    static final List<String> MAY_SKIP = List.of("sysrq_trigger", "sysfs_thp", "module_load", "io_uring_setup");
+    /** What the capability drop and the masks alone do not refuse: only the seccomp filter does. */
+    static final List<String> SECCOMP_ONLY = List.of("keyctl", "io_uring_setup", "user_namespace");
 
     @Test
     @DisplayName("every attempt of the escape list is refused from a default container")
@@ -40,7 +46,7 @@ class ContainerEscapeTests {
         String token = UUID.randomUUID().toString();
         Map<String, String> outcomes = probe(ContainerConfig.builder().mountCgroups(true), token);
 
-        assertThat(outcomes.keySet()).hasSize(17);
+        assertThat(outcomes.keySet()).hasSize(18);
         outcomes.forEach((attempt, outcome) -> {
             if (MAY_SKIP.contains(attempt) && outcome.startsWith("SKIPPED")) return;
             assertThat(outcome).as("%s from a default container", attempt).startsWith("REFUSED");
@@ -49,6 +55,21 @@ class ContainerEscapeTests {
         assertThat(outcomes.get("sysctl_swappiness")).isEqualTo("REFUSED EROFS");
         assertThat(outcomes.get("cgroup_own_limit")).isEqualTo("REFUSED EROFS");
         assertThat(outcomes.get("cgroup_move")).isEqualTo("REFUSED EROFS");
+        assertThat(outcomes.get("io_uring_setup")).isIn("REFUSED EPERM", "SKIPPED this kernel has no io_uring (ENOSYS)",
+                "SKIPPED the host disables io_uring (kernel.io_uring_disabled=2)");
+        assertThat(Path.of("/usr/alice-escape-" + token)).doesNotExist();
+    }
+
+    @Test
+    @DisplayName("with Seccomp.none() only keyctl, io_uring and a user namespace get through: the filter is what refuses them")
+    void withoutTheFilter() throws IOException {
+        String token = UUID.randomUUID().toString();
+        Map<String, String> outcomes = probe(ContainerConfig.builder().mountCgroups(true).seccomp(Seccomp.none()), token);
+
+        outcomes.forEach((attempt, outcome) -> {
+            if (MAY_SKIP.contains(attempt) && outcome.startsWith("SKIPPED")) return;
+            assertThat(outcome).as("%s without the filter", attempt).startsWith(SECCOMP_ONLY.contains(attempt) ? "OK" : "REFUSED");
+        });
         assertThat(Path.of("/usr/alice-escape-" + token)).doesNotExist();
     }
 

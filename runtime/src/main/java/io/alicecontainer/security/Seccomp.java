@@ -25,6 +25,7 @@ public sealed interface Seccomp permits Seccomp.Default, Seccomp.None, Seccomp.C
             "mount", "umount2", "pivot_root", "move_mount", "open_tree", "fsopen", "fsconfig", "fsmount", "fspick",
             "mount_setattr", "setns", "unshare", "open_by_handle_at", "perf_event_open", "lookup_dcookie", "quotactl",
             "quotactl_fd", "swapon", "swapoff", "syslog", "userfaultfd", "vhangup",
+            "io_uring_setup", "io_uring_enter", "io_uring_register",
             "create_module", "get_kernel_syms", "query_module", "iopl", "ioperm", "nfsservctl", "_sysctl", "sysfs",
             "uselib", "ustat", "vm86", "vm86old",
             "clone3", "clone", "personality");
