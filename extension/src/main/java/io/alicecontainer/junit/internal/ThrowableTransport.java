@@ -12,18 +12,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import org.opentest4j.ValueWrapper;
+
 /**
  * Carries a throwable from the child to the parent: as itself (Java serialization) when it and
  * everything it holds can be; otherwise as a structural copy (class name, message, stack trace,
  * causes, suppressed) rebuilt as {@link RemoteThrowable} / {@link RemoteAssertionError}.
  *
  * <p>The bytes come from the child, i.e. from the test's own code, which must not reach the
- * parent (it runs as root): they are read through {@link #FILTER}, which lets through throwables,
- * their stack traces and lists, and plain values (strings, numbers, enums, opentest4j's value
- * wrappers) and nothing else, so that no class of the test class path that is not a throwable
- * (a deserialization gadget) is ever instantiated here. A throwable that holds anything else
- * (an {@code AssertionFailedError} whose expected value is an object of the test's) arrives as
- * its copy, with its class name, message and stack trace.
+ * parent (it runs as root): they are read through {@link #FILTER}, which lets through throwables
+ * and enums of the JDK, JUnit, opentest4j, AssertJ and ALICE ({@link ThrowableOrigin}), their
+ * stack traces and lists, and plain values (strings, numbers, opentest4j's value wrappers) and
+ * nothing else. No class of the test's own is ever instantiated or initialized here: not a
+ * deserialization gadget, and not a throwable subclass of the test's with a {@code readObject}.
+ * The child sends such a throwable as its copy in the first place ({@link #encode} replaces it,
+ * also as the cause of a failure that is itself sent), and replaces other values of its own by
+ * their string form, so that a well-behaved child's failure keeps its type and values; bytes
+ * that break these rules anyway (a child that writes its own) make the parent fall back to the copy.
  */
 public final class ThrowableTransport {
     /** What a throwable from the child may be made of (besides throwables, enums and arrays of these). */
@@ -47,9 +52,15 @@ public final class ThrowableTransport {
         boolean array = c.isArray();
         while (c.isArray()) c = c.getComponentType();
         if (array && c == Object.class) return ObjectInputFilter.Status.ALLOWED; // a list's backing array: its elements are checked one by one
-        return c.isPrimitive() || c.isEnum() || Throwable.class.isAssignableFrom(c) || VALUES.contains(c.getName())
-                ? ObjectInputFilter.Status.ALLOWED : ObjectInputFilter.Status.REJECTED;
+        return acceptable(c) ? ObjectInputFilter.Status.ALLOWED : ObjectInputFilter.Status.REJECTED;
     };
+
+    /** A class the parent may instantiate from the child's bytes (arrays: by their component). */
+    static boolean acceptable(Class<?> c) {
+        while (c.isArray()) c = c.getComponentType();
+        if (c.isPrimitive() || VALUES.contains(c.getName())) return true;
+        return (c.isEnum() || Throwable.class.isAssignableFrom(c)) && ThrowableOrigin.trusted(c);
+    }
 
     /** The structural copy. */
     record Copy(String className, String message, boolean assertion, StackTraceElement[] stack, Copy cause,
@@ -67,7 +78,7 @@ public final class ThrowableTransport {
         if (t == null) return null;
         byte[] itself;
         try {
-            itself = serialize(t);
+            itself = serializeForParent(t);
         } catch (IOException | RuntimeException notSerializable) {
             itself = null;
         }
@@ -103,6 +114,42 @@ public final class ThrowableTransport {
             out.writeObject(o);
         }
         return bytes.toByteArray();
+    }
+
+    /**
+     * Serializes t with every throwable of untrusted origin (the test's own, whatever it holds)
+     * replaced by its copy and every other value the parent would refuse by its string form.
+     */
+    static byte[] serializeForParent(Throwable t) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes) {
+            {
+                enableReplaceObject(true);
+            }
+
+            @Override
+            protected Object replaceObject(Object o) {
+                return forParent(o);
+            }
+        }) {
+            out.writeObject(t);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static Object forParent(Object o) {
+        Class<?> c = o.getClass();
+        if (o instanceof Throwable thrown) return acceptable(c) ? o : rebuild(copy(thrown, 0));
+        if (o instanceof ValueWrapper w) {
+            // its type travels as a class (not replaceable): an untrusted type becomes String
+            return w.getType() == null || acceptable(w.getType()) ? o : ValueWrapper.create(w.getStringRepresentation());
+        }
+        if (c.isArray() || acceptable(c) || o instanceof Copy || o instanceof Envelope) return o;
+        try {
+            return String.valueOf(o);
+        } catch (RuntimeException e) {
+            return c.getName() + " (toString() threw " + e + ")";
+        }
     }
 
     private static Object deserialize(byte[] data, ClassLoader loader) throws IOException, ClassNotFoundException {

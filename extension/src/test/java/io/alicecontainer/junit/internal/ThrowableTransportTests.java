@@ -33,6 +33,24 @@ class ThrowableTransportTests {
         }
     }
 
+    /** Stands for a gadget that is a throwable: the test's own subclass with a readObject. */
+    static final class GadgetException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        static volatile boolean ran;
+
+        GadgetException(String message) {
+            super(message);
+        }
+
+        private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+            in.defaultReadObject();
+            ran = true;
+        }
+    }
+
+    /** A value of the test's own in an assertion failure. */
+    enum Colour { RED, GREEN }
+
     /** An exception that carries an object of the test's. */
     static final class CarryingException extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -92,5 +110,52 @@ class ThrowableTransportTests {
         assertThatThrownBy(() -> ThrowableTransport.decode(bytes, getClass().getClassLoader()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot decode the child's exception");
         assertThat(Gadget.ran).isFalse();
+    }
+
+    @Test
+    @DisplayName("the test's own throwable subclass with a readObject is sent as its copy and never instantiated in the parent")
+    void aThrowableGadgetIsSentAsItsCopy() {
+        GadgetException.ran = false;
+        GadgetException sent = new GadgetException("boom");
+
+        Throwable got = ThrowableTransport.decode(ThrowableTransport.encode(sent), getClass().getClassLoader());
+
+        assertThat(GadgetException.ran).as("the throwable gadget's readObject ran in the parent").isFalse();
+        assertThat(got).isInstanceOf(RemoteThrowable.class).hasMessage(GadgetException.class.getName() + ": boom");
+        assertThat(((RemoteThrowable) got).originalClassName()).isEqualTo(GadgetException.class.getName());
+        assertThat(got.getStackTrace()).isEqualTo(sent.getStackTrace());
+    }
+
+    @Test
+    @DisplayName("a child that writes the throwable gadget's bytes itself gets the copy: the parent's filter refuses the class")
+    void aThrowableGadgetWrittenByHandIsRefused() throws IOException {
+        GadgetException.ran = false;
+        GadgetException sent = new GadgetException("by hand");
+        byte[] bytes = serialize(new ThrowableTransport.Envelope(serialize(sent), ThrowableTransport.copy(sent, 0)));
+
+        Throwable got = ThrowableTransport.decode(bytes, getClass().getClassLoader());
+
+        assertThat(GadgetException.ran).as("the throwable gadget's readObject ran in the parent").isFalse();
+        assertThat(got).isInstanceOf(RemoteThrowable.class).hasMessage(GadgetException.class.getName() + ": by hand");
+    }
+
+    @Test
+    @DisplayName("a JUnit failure with the test's own cause and values keeps its type; the cause and values arrive as copies")
+    void trustedFailureWithUntrustedParts() {
+        GadgetException.ran = false;
+        AssertionFailedError sent = new AssertionFailedError("expected: <RED> but was: <GREEN>", Colour.RED,
+                List.of(Colour.GREEN, 7), new GadgetException("the cause"));
+
+        Throwable got = ThrowableTransport.decode(ThrowableTransport.encode(sent), getClass().getClassLoader());
+
+        assertThat(GadgetException.ran).isFalse();
+        assertThat(got).isInstanceOf(AssertionFailedError.class).hasMessage("expected: <RED> but was: <GREEN>");
+        AssertionFailedError failure = (AssertionFailedError) got;
+        assertThat(failure.getExpected().getValue()).isEqualTo("RED");
+        assertThat(failure.getExpected().getStringRepresentation()).isEqualTo("RED");
+        assertThat(failure.getActual().getValue()).isEqualTo(List.of("GREEN", 7));
+        assertThat(got.getCause()).isInstanceOf(RemoteThrowable.class).hasMessage(GadgetException.class.getName() + ": the cause");
+        assertThat(ThrowableTransport.acceptable(Colour.class)).isFalse();
+        assertThat(ThrowableTransport.acceptable(java.util.concurrent.TimeUnit.class)).isTrue();
     }
 }
