@@ -87,8 +87,9 @@ def mknod_disk():
         with open(node, "rb") as f:
             return "OK read" if len(f.read(512)) == 512 else "OK short read"
     except OSError as e:
-        # Some hosts refuse even their own root raw access (a device cgroup of the machine's).
-        return f"OK made, open refused by the host: {errno.errorcode.get(e.errno, e.errno)}"
+        # Refused by a device cgroup: the container's own (restrictDevices), or the machine's, which
+        # refuses even the host's root raw access on some hosts.
+        return f"OK made, open refused: {errno.errorcode.get(e.errno, e.errno)}"
     finally:
         os.unlink(node)
 

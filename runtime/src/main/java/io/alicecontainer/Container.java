@@ -73,6 +73,7 @@ public final class Container implements AutoCloseable {
         try {
             // A container that sees its cgroups may make containers of its own: they must nest.
             if (config.mountCgroups()) cg.createInAllHierarchies();
+            if (config.restrictDevices()) cg.restrictDevices(io.alicecontainer.security.DeviceRules.forBinds(config.binds()));
             config.cpuPercent().ifPresent(p -> cg.setCpuMax(p * ContainerConfig.CPU_PERIOD_US / 100, ContainerConfig.CPU_PERIOD_US));
             config.memoryMax().ifPresent(cg::setMemoryMax);
             config.pidsMax().ifPresent(cg::setPidsMax);

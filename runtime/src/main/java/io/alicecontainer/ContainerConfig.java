@@ -39,8 +39,9 @@ import io.alicecontainer.security.Seccomp;
  * stderr each, no timeout, hostname = the container's name, and least privilege: the
  * capabilities of {@link Capability#defaults()}, {@code no_new_privs}, the default seccomp
  * profile ({@link Seccomp#defaultProfile()}), masked and read-only kernel interfaces
- * ({@code /proc/sys}, {@code /proc/kcore}, ..., read-only cgroup filesystems) and a private
- * {@code /tmp} of at most {@link #DEFAULT_TMP_SIZE} bytes. {@link Builder#privileged()} turns
+ * ({@code /proc/sys}, {@code /proc/kcore}, ..., read-only cgroup filesystems), a device cgroup
+ * ({@link Builder#restrictDevices(boolean)}) and a private {@code /tmp} of at most
+ * {@link #DEFAULT_TMP_SIZE} bytes. {@link Builder#privileged()} turns
  * all of that off.
  */
 public final class ContainerConfig {
@@ -71,6 +72,7 @@ public final class ContainerConfig {
     private final boolean noNewPrivileges;
     private final boolean speculationMitigations;
     private final long tmpSize;
+    private final boolean restrictDevices;
 
     private ContainerConfig(Builder b) {
         rootfs = b.rootfs;
@@ -93,6 +95,7 @@ public final class ContainerConfig {
         noNewPrivileges = b.noNewPrivileges;
         speculationMitigations = b.speculationMitigations;
         tmpSize = b.tmpSize;
+        restrictDevices = b.restrictDevices;
     }
 
     public static Builder builder() {
@@ -123,6 +126,7 @@ public final class ContainerConfig {
         b.noNewPrivileges = noNewPrivileges;
         b.speculationMitigations = speculationMitigations;
         b.tmpSize = tmpSize;
+        b.restrictDevices = restrictDevices;
         return b;
     }
 
@@ -224,10 +228,19 @@ public final class ContainerConfig {
         return tmpSize;
     }
 
-    /** Every capability, no seccomp filter, nothing masked, no no_new_privs: as the host's root. */
+    /**
+     * Whether the container's device cgroup lets it open only the devices of
+     * {@link io.alicecontainer.security.DeviceRules#forBinds}: those of the minimal {@code /dev}
+     * and those bound in (on by default; where the host has a cgroup-v1 devices hierarchy).
+     */
+    public boolean restrictDevices() {
+        return restrictDevices;
+    }
+
+    /** Every capability, no seccomp filter, nothing masked, no no_new_privs, any device: as the host's root. */
     public boolean privileged() {
         return capabilities.containsAll(EnumSet.allOf(Capability.class)) && seccomp instanceof Seccomp.None
-                && !maskKernelInterfaces && !noNewPrivileges;
+                && !maskKernelInterfaces && !noNewPrivileges && !restrictDevices;
     }
 
     @Override
@@ -263,6 +276,7 @@ public final class ContainerConfig {
         private boolean noNewPrivileges = true;
         private boolean speculationMitigations = true;
         private long tmpSize = DEFAULT_TMP_SIZE;
+        private boolean restrictDevices = true;
 
         private Builder() {
         }
@@ -449,10 +463,26 @@ public final class ContainerConfig {
          * must mount, load modules or make containers of their own.
          */
         public Builder privileged() {
+            restrictDevices = false;
             capabilities = EnumSet.allOf(Capability.class);
             seccomp = Seccomp.none();
             maskKernelInterfaces = false;
             noNewPrivileges = false;
+            return this;
+        }
+
+        /**
+         * Whether a device cgroup restricts which devices the container may open (on by default):
+         * runc's default list ({@code null}, {@code zero}, {@code full}, {@code random},
+         * {@code urandom}, {@code tty}, {@code ptmx}, the pts) plus every device node bound in.
+         * Defense in depth beside the missing CAP_MKNOD and the read-only {@code /dev}: a node
+         * made anyway (capabilities given back, a writable mount) or shown by
+         * {@code RootFs.hostRoot()} cannot be opened. Applied where the host has a cgroup-v1
+         * devices hierarchy (v1, hybrid) and not rootless; pure cgroup v2 has no devices files
+         * (runc attaches a BPF program there; not done here).
+         */
+        public Builder restrictDevices(boolean on) {
+            this.restrictDevices = on;
             return this;
         }
 

@@ -16,7 +16,10 @@ import java.util.UUID;
 
 import io.alicecontainer.namespace.Namespace;
 import io.alicecontainer.namespace.Namespaces;
+import io.alicecontainer.rootfs.RootFs;
+import io.alicecontainer.security.Capability;
 import io.alicecontainer.security.Seccomp;
+import io.alicecontainer.testing.Limits;
 import io.alicecontainer.testing.RequiresRoot;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -96,6 +99,55 @@ class ContainerEscapeTests {
     }
 
     @Test
+    @DisplayName("the device cgroup refuses to open a node made with CAP_MKNOD given back; restrictDevices(false) opens it")
+    void deviceCgroup() throws IOException {
+        Limits.assumeDeviceCgroup();
+        // CAP_MKNOD and a writable /dev: the node can be made, so only the device cgroup stands in the way.
+        // A device the host lets its root open (the project's VM refuses its disks even to root).
+        String[] device = hostOpenableDevice();
+        ContainerConfig.Builder mknod = ContainerConfig.builder().capabilities(Capability.defaults(), Capability.MKNOD)
+                .maskKernelInterfaces(false);
+
+        Map<String, String> restricted = probe(mknod, UUID.randomUUID().toString(), device);
+        Map<String, String> open = probe(mknod.restrictDevices(false), UUID.randomUUID().toString(), device);
+
+        assertThat(restricted.get("mknod_host_disk")).as("node %s:%s", device[0], device[1]).isEqualTo("OK made, open refused: EPERM");
+        assertThat(open.get("mknod_host_disk")).as("node %s:%s", device[0], device[1]).startsWith("OK").doesNotContain("refused");
+    }
+
+    @Test
+    @DisplayName("RootFs.hostRoot() shows the host's /dev, whose other devices the device cgroup refuses to open")
+    void hostRootDevices() throws IOException {
+        Limits.assumeDeviceCgroup();
+        String node = hostOpenableDevice()[2];
+        String py = "import os, errno\ntry:\n    os.close(os.open('" + node + "', os.O_RDONLY)); print('opened')\n"
+                + "except OSError as e:\n    print(errno.errorcode[e.errno])\nos.close(os.open('/dev/null', os.O_RDWR)); print('null')";
+
+        ExecResult restricted = hostRoot(ContainerConfig.builder(), py);
+        ExecResult open = hostRoot(ContainerConfig.builder().restrictDevices(false), py);
+
+        assertThat(restricted.stdout().lines().toList()).as(restricted.stderr()).containsExactly("EPERM", "null");
+        assertThat(open.stdout().lines().toList()).as(open.stderr()).containsExactly("opened", "null");
+    }
+
+    /** Major, minor and path of a block device this host's root may open: the loop device /dev/loop0 (7:0), unbound. */
+    private static String[] hostOpenableDevice() throws IOException {
+        Path node = Path.of("/dev/loop0");
+        if (!Files.exists(node)) System.out.println("[alice] skipped: no /dev/loop0 on this host to try the device cgroup with");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(node), "no /dev/loop0 on this host to try the device cgroup with");
+        long rdev = (Long) Files.getAttribute(node, "unix:rdev");
+        long major = ((rdev >>> 8) & 0xfffL) | ((rdev >>> 32) & 0xfffff000L);
+        long minor = (rdev & 0xffL) | ((rdev >>> 12) & 0xffffff00L);
+        return new String[] {Long.toString(major), Long.toString(minor), node.toString()};
+    }
+
+    private static ExecResult hostRoot(ContainerConfig.Builder config, String python) {
+        try (Container c = Container.create("escape-dev-" + ProcessHandle.current().pid(), config.rootfs(RootFs.hostRoot()).build())) {
+            return c.exec("python3", "-c", python);
+        }
+    }
+
+    @Test
     @DisplayName("the host's network and processes are reachable once the net and pid namespaces are left out")
     void namespacesAreWhatKeepsTheHostOut() throws IOException {
         Namespaces shared = Namespaces.container().without(Namespace.NET).without(Namespace.PID);
@@ -107,7 +159,11 @@ class ContainerEscapeTests {
 
     /** Runs the probe in a container of config, with a listening socket and this JVM as the host's. */
     static Map<String, String> probe(ContainerConfig.Builder config, String token) throws IOException {
-        String[] disk = rootDisk();
+        return probe(config, token, rootDisk());
+    }
+
+    /** As above, with the node of mknod_host_disk given as {major, minor}. */
+    static Map<String, String> probe(ContainerConfig.Builder config, String token, String[] disk) throws IOException {
         try (ServerSocket host = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
              Container c = Container.create("escape-" + ProcessHandle.current().pid() + "-" + token.substring(0, 8), config.build())) {
             ExecResult r = c.exec("python3", "-c", script(), token, Integer.toString(host.getLocalPort()),

@@ -225,6 +225,23 @@ public final class CgroupController implements AutoCloseable {
     }
 
     /**
+     * Device access as runc's default (cgroup-v1 {@code devices} controller,
+     * Documentation/admin-guide/cgroup-v1/devices.rst): {@code devices.deny} "a", then each rule
+     * of allowed ({@code "c 1:3 rwm"}) to {@code devices.allow}. The container's processes join
+     * the group at spawn. Returns false, doing nothing, where the layout has no v1 devices
+     * hierarchy of ours: pure cgroup v2 (which has no such files: a BPF program would be needed)
+     * and rootless mode.
+     */
+    public boolean restrictDevices(List<String> allowed) {
+        if (!hasCgroup()) return false;
+        Path dir = v1("devices");
+        if (dir == null) return false;
+        CgroupFs.write(dir.resolve(CgroupFiles.DEVICES_DENY), "a");
+        for (String rule : allowed) CgroupFs.write(dir.resolve(CgroupFiles.DEVICES_ALLOW), rule);
+        return true;
+    }
+
+    /**
      * The cgroup of a v1 controller, made on first use (null where the layout has no such
      * controller). Processes already inside join it at once; new ones join at spawn.
      */

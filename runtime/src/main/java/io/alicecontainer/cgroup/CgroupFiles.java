@@ -4,6 +4,9 @@ package io.alicecontainer.cgroup;
 final class CgroupFiles {
     // core
     static final String PROCS = "cgroup.procs";
+    /** v1 devices controller (Documentation/admin-guide/cgroup-v1/devices.rst). */
+    static final String DEVICES_DENY = "devices.deny";
+    static final String DEVICES_ALLOW = "devices.allow";
     static final String EVENTS = "cgroup.events";
     static final String KILL = "cgroup.kill";
     static final String FREEZE = "cgroup.freeze";

@@ -27,7 +27,7 @@ public record CgroupLayout(CgroupMode mode, Path v2Mount, Path v2Own, Set<String
                            Map<String, Path> v1Own, Map<String, Path> v1Mounts, Map<Path, String> v1Hierarchies) {
 
     /** v1 controllers the runtime uses, if mounted. */
-    static final List<String> V1_CONTROLLERS = List.of("memory", "cpu", "cpuacct", "pids", "freezer", "blkio");
+    static final List<String> V1_CONTROLLERS = List.of("memory", "cpu", "cpuacct", "pids", "freezer", "blkio", "devices");
 
     public CgroupLayout {
         v2Controllers = Collections.unmodifiableSet(new LinkedHashSet<>(v2Controllers));

@@ -75,13 +75,14 @@ final class CgroupRoot {
     /**
      * The v1 controllers a container may use in each mode. Each one it joins costs a migration
      * ({@code cgroup.procs} write) per spawn, so only {@link #eagerV1} ones are made with the
-     * container; cpu, pids and blkio come when a limit of theirs is set.
+     * container; cpu, pids and blkio come when a limit of theirs is set, devices with a
+     * container that is not privileged ({@link CgroupController#restrictDevices}).
      */
     static List<String> v1ControllersFor(CgroupLayout layout) {
         List<String> wanted = switch (layout.mode()) {
             case V2 -> List.of();
-            case HYBRID -> List.of("memory", "cpu", "pids", "blkio");
-            case V1 -> List.of("memory", "cpu", "cpuacct", "pids", "freezer", "blkio");
+            case HYBRID -> List.of("memory", "cpu", "pids", "blkio", "devices");
+            case V1 -> List.of("memory", "cpu", "cpuacct", "pids", "freezer", "blkio", "devices");
         };
         List<String> out = new ArrayList<>();
         for (String c : wanted) {
@@ -130,7 +131,10 @@ final class CgroupRoot {
         }
         Map<String, Path> v1Owner = new LinkedHashMap<>();
         List<String> v1Controllers = placement.limitless() ? new ArrayList<>() : v1ControllersFor(layout);
-        if (facts.rootless()) v1Controllers.retainAll(facts.v1Writable());   // only the delegated ones
+        if (facts.rootless()) {
+            v1Controllers.retainAll(facts.v1Writable());   // only the delegated ones
+            v1Controllers.remove("devices");               // its rules need CAP_SYS_ADMIN of the host's user namespace
+        }
         for (String c : v1Controllers) {
             Path v1Base = placement.v1Base(c);
             ensureDir(v1Base);

@@ -82,8 +82,9 @@ class CgroupLayoutTests {
                 entry("cpuacct", Path.of("/sys/fs/cgroup/cpuacct")),
                 entry("pids", Path.of("/sys/fs/cgroup/pids")),
                 entry("freezer", Path.of("/sys/fs/cgroup/freezer")),
-                entry("blkio", Path.of("/sys/fs/cgroup/blkio")));
-        assertThat(layout.v1Own()).doesNotContainKeys("cpuset", "devices", "name=systemd");
+                entry("blkio", Path.of("/sys/fs/cgroup/blkio")),
+                entry("devices", Path.of("/sys/fs/cgroup/devices")));   // the device cgroup of containers
+        assertThat(layout.v1Own()).doesNotContainKeys("cpuset", "name=systemd");
         assertThat(layout.v1Mounts()).containsEntry("memory", Path.of("/sys/fs/cgroup/memory"));
     }
 

@@ -19,4 +19,12 @@ public final class Limits {
             Assumptions.assumeTrue(ok, () -> "the " + c + " controller is not available for limits in " + CgroupController.layout());
         }
     }
+
+    /** Skips, printing why, where the layout has no cgroup-v1 devices hierarchy (pure v2): the device cgroup is v1 only. */
+    public static void assumeDeviceCgroup() {
+        boolean ok = CgroupController.layout().v1Own().containsKey("devices");
+        String reason = "no cgroup-v1 devices hierarchy in " + CgroupController.layout() + ": the device cgroup is v1 and hybrid only";
+        if (!ok) System.out.println("[alice] skipped: " + reason);
+        Assumptions.assumeTrue(ok, reason);
+    }
 }
