@@ -47,6 +47,14 @@ public final class Container implements AutoCloseable {
     private List<MountOp> mountPlan;
     private ResourceUsage lastUsage;
 
+    /** Whether this JVM runs as root: the device cgroup's rules need the host's CAP_SYS_ADMIN (none rootless). */
+    private static final boolean HOST_ROOT = hostRoot();
+
+    private static boolean hostRoot() {
+        long[] ids = Rootless.effectiveIds();
+        return ids != null && ids[0] == 0;
+    }
+
     private Container(String name, ContainerConfig config, CgroupController cgroup) {
         this.name = name;
         this.config = config;
@@ -73,7 +81,7 @@ public final class Container implements AutoCloseable {
         try {
             // A container that sees its cgroups may make containers of its own: they must nest.
             if (config.mountCgroups()) cg.createInAllHierarchies();
-            if (config.restrictDevices()) cg.restrictDevices(io.alicecontainer.security.DeviceRules.forBinds(config.binds()));
+            if (config.restrictDevices() && HOST_ROOT) cg.restrictDevices(io.alicecontainer.security.DeviceRules.forBinds(config.binds()));
             config.cpuPercent().ifPresent(p -> cg.setCpuMax(p * ContainerConfig.CPU_PERIOD_US / 100, ContainerConfig.CPU_PERIOD_US));
             config.memoryMax().ifPresent(cg::setMemoryMax);
             config.pidsMax().ifPresent(cg::setPidsMax);

@@ -231,7 +231,7 @@ public final class ContainerConfig {
     /**
      * Whether the container's device cgroup lets it open only the devices of
      * {@link io.alicecontainer.security.DeviceRules#forBinds}: those of the minimal {@code /dev}
-     * and those bound in (on by default; where the host has a cgroup-v1 devices hierarchy).
+     * and those bound in (on by default, as root).
      */
     public boolean restrictDevices() {
         return restrictDevices;
@@ -477,9 +477,9 @@ public final class ContainerConfig {
          * {@code urandom}, {@code tty}, {@code ptmx}, the pts) plus every device node bound in.
          * Defense in depth beside the missing CAP_MKNOD and the read-only {@code /dev}: a node
          * made anyway (capabilities given back, a writable mount) or shown by
-         * {@code RootFs.hostRoot()} cannot be opened. Applied where the host has a cgroup-v1
-         * devices hierarchy (v1, hybrid) and not rootless; pure cgroup v2 has no devices files
-         * (runc attaches a BPF program there; not done here).
+         * {@code RootFs.hostRoot()} cannot be opened. Through the cgroup-v1 devices controller on
+         * v1 and hybrid hosts, through a BPF device program attached to the container's cgroup
+         * on pure v2 (as runc); not in rootless mode, where only the host's root could set it.
          */
         public Builder restrictDevices(boolean on) {
             this.restrictDevices = on;

@@ -225,20 +225,32 @@ public final class CgroupController implements AutoCloseable {
     }
 
     /**
-     * Device access as runc's default (cgroup-v1 {@code devices} controller,
-     * Documentation/admin-guide/cgroup-v1/devices.rst): {@code devices.deny} "a", then each rule
-     * of allowed ({@code "c 1:3 rwm"}) to {@code devices.allow}. The container's processes join
-     * the group at spawn. Returns false, doing nothing, where the layout has no v1 devices
-     * hierarchy of ours: pure cgroup v2 (which has no such files: a BPF program would be needed)
-     * and rootless mode.
+     * Device access as runc's default: with a cgroup-v1 {@code devices} hierarchy of ours (v1,
+     * hybrid; Documentation/admin-guide/cgroup-v1/devices.rst) {@code devices.deny} "a", then each
+     * rule of allowed ({@code "c 1:3 rwm"}) to {@code devices.allow}, and the container's processes
+     * join the group at spawn; without one (pure v2), a {@code BPF_PROG_TYPE_CGROUP_DEVICE} program
+     * of the same rules attached to the container's v2 cgroup ({@link DeviceFilter}). Returns
+     * false, doing nothing, where neither is possible: no cgroup, or a kernel that refuses the BPF
+     * program (logged once). Not for rootless mode: the rules need the host's CAP_SYS_ADMIN.
      */
     public boolean restrictDevices(List<String> allowed) {
         if (!hasCgroup()) return false;
         Path dir = v1("devices");
-        if (dir == null) return false;
+        if (dir == null) return v2Dir != null && placementFd >= 0 && DeviceFilter.attach(placementFd, allowed);
         CgroupFs.write(dir.resolve(CgroupFiles.DEVICES_DENY), "a");
         for (String rule : allowed) CgroupFs.write(dir.resolve(CgroupFiles.DEVICES_ALLOW), rule);
         return true;
+    }
+
+    /**
+     * Which device cgroup {@link #restrictDevices} uses on this host: "v1 devices", "bpf" (pure
+     * v2), or null with no cgroups or where the kernel refused the BPF program.
+     */
+    public static String deviceCgroup() {
+        CgroupRoot r = CgroupRoot.get();
+        if (r.limitless()) return null;
+        if (r.v1Owner.containsKey("devices")) return "v1 devices";
+        return r.v2Owner != null && DeviceFilter.unavailable() == null ? "bpf" : null;
     }
 
     /**

@@ -14,7 +14,8 @@ import io.alicecontainer.rootfs.Bind;
 
 /**
  * The devices a container's processes may open, as rules of the cgroup-v1 devices controller
- * ({@code "c 1:3 rwm"}: type, major:minor, read/write/mknod): runc's default list
+ * ({@code "c 1:3 rwm"}: type, major:minor, read/write/mknod; on pure v2 the same rules become a
+ * BPF device program): runc's default list
  * (libcontainer/specconv's AllowedDevices), i.e. the nodes of the minimal {@code /dev} plus a
  * pseudo-terminal, {@code mknod} of any node (opening it is what is refused), and every device
  * node the caller binds in (a bound node, or the nodes directly inside a bound directory).
