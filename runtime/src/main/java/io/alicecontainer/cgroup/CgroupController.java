@@ -34,6 +34,8 @@ public final class CgroupController implements AutoCloseable {
     private final Path v2Dir;
     private final Map<String, Path> v1Dirs;
     private final int placementFd;
+    /** The devices owner group the container's processes join (restrictDevices), or null. */
+    private Path sharedDevices;
     /** Without a cgroup ({@link NoCgroupPlacement}): the container's first processes, pid to start time. */
     private final Map<Long, Long> adopted = new java.util.concurrent.ConcurrentHashMap<>();
     private boolean destroyed;
@@ -189,6 +191,7 @@ public final class CgroupController implements AutoCloseable {
     public synchronized List<String> v1ProcsFiles() {
         List<String> out = new ArrayList<>();
         for (Path d : new LinkedHashSet<>(v1Dirs.values())) out.add(d.resolve(CgroupFiles.PROCS).toString());
+        if (sharedDevices != null) out.add(sharedDevices.resolve(CgroupFiles.PROCS).toString());
         return out;
     }
 
@@ -225,20 +228,24 @@ public final class CgroupController implements AutoCloseable {
     }
 
     /**
-     * Device access as runc's default: with a cgroup-v1 {@code devices} hierarchy of ours (v1,
-     * hybrid; Documentation/admin-guide/cgroup-v1/devices.rst) {@code devices.deny} "a", then each
-     * rule of allowed ({@code "c 1:3 rwm"}) to {@code devices.allow}, and the container's processes
-     * join the group at spawn; without one (pure v2), a {@code BPF_PROG_TYPE_CGROUP_DEVICE} program
-     * of the same rules attached to the container's v2 cgroup ({@link DeviceFilter}). Returns
-     * false, doing nothing, where neither is possible: no cgroup, or a kernel that refuses the BPF
-     * program (logged once). Not for rootless mode: the rules need the host's CAP_SYS_ADMIN.
+     * Device access as runc's default (rules as {@code "c 1:3 rwm"}). With a cgroup-v1
+     * {@code devices} hierarchy of ours (v1, hybrid; Documentation/admin-guide/cgroup-v1/devices.rst)
+     * the container's processes join, at spawn, this JVM's devices owner group, which denies all
+     * but runc's defaults (set once) and the rules of device nodes bound into any of its
+     * containers (added here); without one (pure v2), a {@code BPF_PROG_TYPE_CGROUP_DEVICE}
+     * program of exactly these rules is attached to the container's v2 cgroup
+     * ({@link DeviceFilter}). Returns false, doing nothing, where neither is possible: no cgroup,
+     * or a kernel that refuses the rules (logged once). Not for rootless mode: the rules need the
+     * host's CAP_SYS_ADMIN.
      */
     public boolean restrictDevices(List<String> allowed) {
         if (!hasCgroup()) return false;
-        Path dir = v1("devices");
-        if (dir == null) return v2Dir != null && placementFd >= 0 && DeviceFilter.attach(placementFd, allowed);
-        CgroupFs.write(dir.resolve(CgroupFiles.DEVICES_DENY), "a");
-        for (String rule : allowed) CgroupFs.write(dir.resolve(CgroupFiles.DEVICES_ALLOW), rule);
+        Path owner = root.v1Owner.get("devices");
+        if (owner == null) return v2Dir != null && placementFd >= 0 && DeviceFilter.attach(placementFd, allowed);
+        root.allowDevices(allowed);
+        synchronized (this) {
+            sharedDevices = owner;
+        }
         return true;
     }
 
@@ -278,7 +285,9 @@ public final class CgroupController implements AutoCloseable {
      * there lands outside the container.
      */
     public void createInAllHierarchies() {
-        for (String controller : root.v1Owner.keySet()) v1(controller);
+        for (String controller : root.v1Owner.keySet()) {
+            if (!controller.equals("devices")) v1(controller);   // shared, see restrictDevices
+        }
     }
 
     /** Moves a process (all its threads) into this cgroup, in every hierarchy. */

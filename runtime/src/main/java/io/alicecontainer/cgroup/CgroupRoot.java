@@ -75,8 +75,8 @@ final class CgroupRoot {
     /**
      * The v1 controllers a container may use in each mode. Each one it joins costs a migration
      * ({@code cgroup.procs} write) per spawn, so only {@link #eagerV1} ones are made with the
-     * container; cpu, pids and blkio come when a limit of theirs is set, devices with a
-     * container that is not privileged ({@link CgroupController#restrictDevices}).
+     * container; cpu, pids and blkio come when a limit of theirs is set; devices is the owner
+     * group alone, which every restricted container joins ({@link CgroupController#restrictDevices}).
      */
     static List<String> v1ControllersFor(CgroupLayout layout) {
         List<String> wanted = switch (layout.mode()) {
@@ -141,6 +141,7 @@ final class CgroupRoot {
             sweep(v1Base);
             Path dir = v1Base.resolve(owner);
             ensureDir(dir);
+            if (c.equals("devices") && !restrictDevices(dir)) continue;
             v1Owner.put(c, dir);
         }
         CgroupRoot root = new CgroupRoot(layout, v2Owner, v1Owner, decision.controllers(), decision);
@@ -213,6 +214,36 @@ final class CgroupRoot {
             return false;
         }
         return true; // kernels before 4.1 have no NSpid line and no way to tell: assume the host
+    }
+
+    /**
+     * The devices owner group is the device cgroup of every restricted container of this JVM
+     * (they join it; none has a devices group of its own, so a container costs no mkdir and no
+     * rule writes): deny all, then runc's defaults, once. False, logged, where the kernel refuses.
+     */
+    private static boolean restrictDevices(Path owner) {
+        try {
+            CgroupFs.write(owner.resolve(CgroupFiles.DEVICES_DENY), "a");
+            for (String rule : io.alicecontainer.security.DeviceRules.DEFAULTS) {
+                CgroupFs.write(owner.resolve(CgroupFiles.DEVICES_ALLOW), rule);
+            }
+            return true;
+        } catch (CgroupException e) {
+            LOG.warning(() -> "no device cgroup for containers: " + e.getMessage());
+            return false;
+        }
+    }
+
+    /** Rules of the devices owner group beyond the defaults, written so far. */
+    private final Set<String> extraDevices = ConcurrentHashMap.newKeySet();
+
+    /** Allows these rules too in the devices owner group (a device node a container binds in). */
+    synchronized void allowDevices(List<String> rules) {
+        Path owner = v1Owner.get("devices");
+        for (String rule : rules) {
+            if (io.alicecontainer.security.DeviceRules.DEFAULTS.contains(rule) || !extraDevices.add(rule)) continue;
+            CgroupFs.write(owner.resolve(CgroupFiles.DEVICES_ALLOW), rule);
+        }
     }
 
     private void shutdown() {
