@@ -100,6 +100,15 @@ public final class RoundTrip {
                         .capabilities(EnumSet.allOf(Capability.class)).build();
                 variants.add(new Variant("ALICE " + where + ", every capability", "alice", i -> alice(prefix + tag + "ac-" + i, allCaps)));
             }
+            // The device cgroup (v1/hybrid) and the filter's shape, on the default rootfs: the same
+            // container with a one-instruction filter (what any filter costs) and with a linear list of
+            // 64 comparisons (what a deny list costs when it is not searched: every call walks it all).
+            ContainerConfig noDevices = ContainerConfig.builder().restrictDevices(false).build();
+            variants.add(new Variant("ALICE default rootfs, no device cgroup", "alice", i -> alice(prefix + "dnd-" + i, noDevices)));
+            ContainerConfig oneInsn = ContainerConfig.builder().seccomp(Seccomp.custom(allowAll())).build();
+            variants.add(new Variant("ALICE default rootfs, 1-instruction filter", "alice", i -> alice(prefix + "d1-" + i, oneInsn)));
+            ContainerConfig linear = ContainerConfig.builder().seccomp(Seccomp.custom(linearDenyList(64))).build();
+            variants.add(new Variant("ALICE default rootfs, linear 64-call filter", "alice", i -> alice(prefix + "dl-" + i, linear)));
         }
         variants.add(new Variant("ProcessBuilder /bin/true", "tool", i -> process(List.of("/bin/true"))));
         variants.add(new Variant("unshare --fork --pid --mount --uts --ipc --mount-proc", "tool",
@@ -233,7 +242,9 @@ public final class RoundTrip {
                 {HOST_ROOT, "ALICE host root, privileged()"}, {DEFAULT_ROOTFS, "ALICE default rootfs, privileged()"},
                 {HOST_ROOT, "ALICE host root, no seccomp filter"}, {HOST_ROOT, "ALICE host root, nothing masked"},
                 {HOST_ROOT, "ALICE host root, every capability"}, {DEFAULT_ROOTFS, "ALICE default rootfs, no seccomp filter"},
-                {DEFAULT_ROOTFS, "ALICE default rootfs, nothing masked"}, {DEFAULT_ROOTFS, "ALICE default rootfs, every capability"}};
+                {DEFAULT_ROOTFS, "ALICE default rootfs, nothing masked"}, {DEFAULT_ROOTFS, "ALICE default rootfs, every capability"},
+                {DEFAULT_ROOTFS, "ALICE default rootfs, no device cgroup"}, {DEFAULT_ROOTFS, "ALICE default rootfs, 1-instruction filter"},
+                {DEFAULT_ROOTFS, "ALICE default rootfs, linear 64-call filter"}};
         boolean header = false;
         for (String[] pair : pairs) {
             int a = names.indexOf(pair[0]);
@@ -259,6 +270,28 @@ public final class RoundTrip {
                     : pair[0] + " − " + pair[1].substring(DEFAULT_ROOTFS.length() + 2);
             System.out.printf(Locale.ROOT, "| %-66s | %+10.3f | %+10.3f |%n", label, percentile(wall, 50), percentile(cpu, 50));
         }
+    }
+
+    /** seccomp(2)'s smallest program: {@code ret SECCOMP_RET_ALLOW}. */
+    static byte[] allowAll() {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.nativeOrder());
+        b.putShort((short) 0x06).put((byte) 0).put((byte) 0).putInt(0x7fff_0000);
+        return b.array();
+    }
+
+    /**
+     * A deny list as a linear sequence: load the number, compare it with n numbers no program calls
+     * (1000 + i, so every call walks all n), allow, or EPERM on a match (linux/filter.h encodings).
+     */
+    static byte[] linearDenyList(int n) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((n + 3) * 8).order(java.nio.ByteOrder.nativeOrder());
+        b.putShort((short) 0x20).put((byte) 0).put((byte) 0).putInt(0);                      // ld [nr]
+        for (int i = 0; i < n; i++) {
+            b.putShort((short) 0x15).put((byte) (n - i)).put((byte) 0).putInt(1000 + i);   // jeq #1000+i, EPERM
+        }
+        b.putShort((short) 0x06).put((byte) 0).put((byte) 0).putInt(0x7fff_0000);           // ret ALLOW
+        b.putShort((short) 0x06).put((byte) 0).put((byte) 0).putInt(0x0005_0000 | 1);       // ret ERRNO(EPERM)
+        return b.array();
     }
 
     private static int timeOne(Variant variant, int k, int index, double[] ms, long[][][] phases, int v, int runs)
