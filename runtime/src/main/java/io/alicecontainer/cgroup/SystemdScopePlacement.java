@@ -104,19 +104,30 @@ class SystemdScopePlacement implements Placement {
     /**
      * Whether the JVM that made a scope is gone: its pid shows another start time or none, where this
      * JVM sees every pid (the initial pid namespace). Elsewhere the owner may live in a pid namespace
-     * of its own: there only the holder tells, which ends when its stdin, a pipe from the owner JVM,
-     * closes: gone when the holder's leaf exists and neither it nor the scope's top holds a process.
+     * this JVM cannot see into, so the scope must tell, once it was made whole (its {@code alice}
+     * group exists, so the holder was moved into its leaf before): the holder's leaf is empty
+     * ({@code populated 0}: the holder ended, which it does when its stdin, a pipe from the owner,
+     * closes), or the holder lives in this JVM's pid namespace, and with it the owner, whose pid is
+     * then judged here.
      */
     static boolean ownerGone(Path scope, long pid, long start, boolean initialPidNamespace) {
         long actual = CgroupRoot.startTime(pid);
         if (actual == start) return false;
         if (initialPidNamespace) return true;
         Path leaf = scope.resolve(LeafMovePlacement.LEAF);
-        return Files.isDirectory(leaf) && noProcs(leaf) && noProcs(scope);
+        if (!Files.isDirectory(scope.resolve(NestedPlacement.GROUP)) || !Files.isDirectory(leaf)) return false;
+        if (CgroupFs.readIfPresent(leaf.resolve(CgroupFiles.EVENTS)).map(e -> e.contains("populated 0")).orElse(false)) return true;
+        List<String> holders = CgroupFs.readIfPresent(leaf.resolve(CgroupFiles.PROCS)).map(s -> s.lines().filter(l -> !l.isBlank()).toList())
+                .orElse(List.of());
+        return !holders.isEmpty() && holders.stream().allMatch(SystemdScopePlacement::inThisPidNamespace);
     }
 
-    private static boolean noProcs(Path dir) {
-        return CgroupFs.readIfPresent(dir.resolve(CgroupFiles.PROCS)).map(String::isBlank).orElse(false);
+    private static boolean inThisPidNamespace(String pid) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc", pid.trim(), "ns", "pid")).equals(Files.readSymbolicLink(Path.of("/proc/self/ns/pid")));
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 
     /** Of the controllers, those the scope got (root's scope: all that were asked for, as before). */

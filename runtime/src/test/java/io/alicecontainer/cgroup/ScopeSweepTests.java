@@ -20,13 +20,16 @@ class ScopeSweepTests {
     @TempDir
     Path slice;
 
-    private Path scope(long pid, long start, String topProcs, String leafProcs) throws IOException {
+    /** A scope's cgroup as sample files: the holder's leaf init with these pids (null: no leaf), made whole (alice) or not. */
+    private Path scope(long pid, long start, String leafProcs, boolean whole) throws IOException {
         Path d = Files.createDirectories(slice.resolve("alice-jvm-" + pid + "-" + start + ".scope"));
-        Files.writeString(d.resolve(CgroupFiles.PROCS), topProcs);
+        Files.writeString(d.resolve(CgroupFiles.PROCS), "");
         if (leafProcs != null) {
-            Files.createDirectories(d.resolve(LeafMovePlacement.LEAF));
-            Files.writeString(d.resolve(LeafMovePlacement.LEAF).resolve(CgroupFiles.PROCS), leafProcs);
+            Path leaf = Files.createDirectories(d.resolve(LeafMovePlacement.LEAF));
+            Files.writeString(leaf.resolve(CgroupFiles.PROCS), leafProcs);
+            Files.writeString(leaf.resolve(CgroupFiles.EVENTS), "populated " + (leafProcs.isBlank() ? 0 : 1) + "\nfrozen 0\n");
         }
+        if (whole) Files.createDirectories(d.resolve(NestedPlacement.GROUP));
         return d;
     }
 
@@ -37,7 +40,7 @@ class ScopeSweepTests {
     @Test
     @DisplayName("a live owner's scope is never gone, whatever its holder shows")
     void liveOwner() throws IOException {
-        Path d = scope(self(), CgroupRoot.startTime(self()), "", "");
+        Path d = scope(self(), CgroupRoot.startTime(self()), "", true);
 
         assertThat(SystemdScopePlacement.ownerGone(d, self(), CgroupRoot.startTime(self()), true)).isFalse();
         assertThat(SystemdScopePlacement.ownerGone(d, self(), CgroupRoot.startTime(self()), false)).isFalse();
@@ -47,33 +50,38 @@ class ScopeSweepTests {
     @DisplayName("seeing every pid: another start time under the owner's pid means it is gone")
     void initialNamespace() throws IOException {
         long otherStart = CgroupRoot.startTime(self()) + 1;
-        Path d = scope(self(), otherStart, "", "123\n");
+        Path d = scope(self(), otherStart, "123\n", true);
 
         assertThat(SystemdScopePlacement.ownerGone(d, self(), otherStart, true)).isTrue();
     }
 
     @Test
-    @DisplayName("in a pid namespace of its own only an ended holder tells: its leaf exists and it and the top are empty")
+    @DisplayName("in a pid namespace of its own: gone once the holder ended, or when the holder (and so the owner) is in this namespace")
     void ownPidNamespace() throws IOException {
         long otherStart = CgroupRoot.startTime(self()) + 1;
-        // pid 1 inside a pid namespace proves nothing about an owner from elsewhere
-        Path holderAlive = scope(self(), otherStart, "", "123\n");
-        assertThat(SystemdScopePlacement.ownerGone(holderAlive, self(), otherStart, false)).isFalse();
+        long none = 4_000_000;   // above pid_max: no such process here
+        // a holder this JVM cannot place in its namespace proves nothing about an owner from elsewhere
+        Path holderElsewhere = scope(none, otherStart, none + "\n", true);
+        assertThat(SystemdScopePlacement.ownerGone(holderElsewhere, none, otherStart, false)).isFalse();
 
-        Path beingMade = scope(self() + 1, otherStart, "123\n", null);   // the holder before it moves into init
-        assertThat(SystemdScopePlacement.ownerGone(beingMade, self() + 1, otherStart, false)).isFalse();
+        Path beingMade = scope(none + 1, otherStart, "", false);   // holder not yet moved, alice not yet made
+        assertThat(SystemdScopePlacement.ownerGone(beingMade, none + 1, otherStart, false)).isFalse();
 
-        Path holderGone = scope(self() + 2, otherStart, "", "");
-        assertThat(SystemdScopePlacement.ownerGone(holderGone, self() + 2, otherStart, false)).isTrue();
+        Path holderGone = scope(none + 2, otherStart, "", true);
+        assertThat(SystemdScopePlacement.ownerGone(holderGone, none + 2, otherStart, false)).isTrue();
+
+        // the holder in this pid namespace (here: this JVM stands for it): the owner's pid is judged here
+        Path holderHere = scope(none + 3, otherStart, self() + "\n", true);
+        assertThat(SystemdScopePlacement.ownerGone(holderHere, none + 3, otherStart, false)).isTrue();
     }
 
     @Test
     @DisplayName("the sweep touches only scopes named as ours whose owner is gone, and never its own")
     void sweepsOnlyOurs() throws IOException {
         long otherStart = CgroupRoot.startTime(self()) + 1;
-        Path live = scope(self(), CgroupRoot.startTime(self()), "", "");
+        Path live = scope(self(), CgroupRoot.startTime(self()), "", true);
         Path notOurs = Files.createDirectories(slice.resolve("session-3.scope"));
-        Path own = scope(self(), otherStart, "", "");   // this JVM's new scope, by name
+        Path own = scope(self(), otherStart, "", true);   // this JVM's new scope, by name
 
         int swept = SystemdScopePlacement.sweepScopes(slice, own.getFileName().toString(), false);
 
