@@ -34,6 +34,7 @@ WORK=$(mktemp -d /tmp/alice-rootless.XXXXXX)
 chmod 755 "$WORK"
 DELEGATED=()
 cleanup() {
+  [ -n "${HOST_LISTENER:-}" ] && kill "$HOST_LISTENER" 2>/dev/null
   for d in "${DELEGATED[@]}"; do
     [ -d "$d" ] || continue
     # processes left below (none expected): killed, then the groups removed bottom-up
@@ -68,6 +69,8 @@ CP="$WORK/classes/runtime-classes:$WORK/classes/extension-classes:$WORK/classes/
 for j in "$WORK"/lib/*.jar; do case $j in *junit-platform-console-standalone*) ;; *) CP="$CP:$j" ;; esac; done
 mkdir -p "$WORK/checks"
 javac -d "$WORK/checks" -cp "$CP" ci/rootless/RootlessChecks.java
+# The root suites' escape probe, read by RootlessChecks#escapesAreRefused from its class path.
+cp runtime/src/test/resources/escape_probe.py "$WORK/checks/io/alicecontainer/rootless/"
 chmod -R a+rX "$WORK"
 
 # The user's home and working directory (reports, the class-data-sharing archive).
@@ -115,7 +118,24 @@ expect() {   # expect <log> <description> <grep -E pattern>
   if grep -qE -- "$3" "$1"; then echo "rootless: PASS $2"; else echo "rootless: FAIL $2 (no /$3/ in $1:)"; tail -40 "$1"; failed=$((failed + 1)); fi
 }
 
+# What the escape probe aims at: a process of the same user on the host (signalled, signal 0) that
+# listens on the host's loopback (connected to), and the host's root disk (mknod).
+setpriv --reuid="$RUID" --regid="$RUID" --clear-groups env -i PATH=/usr/local/bin:/usr/bin:/bin python3 -c 'import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
+open(sys.argv[1], "w").write(str(s.getsockname()[1])); time.sleep(1800)' "$WORK/run/host-port" &
+HOST_LISTENER=$!
+for _ in $(seq 100); do [ -s "$WORK/run/host-port" ] && break; sleep 0.1; done
+[ -s "$WORK/run/host-port" ] || die "the host listener for the escape probe did not start"
+disk=$(awk '$5 == "/" {print $3; exit}' /proc/self/mountinfo)
+ESCAPE_ARGS="$(cat /proc/sys/kernel/random/uuid) $(cat "$WORK/run/host-port") $HOST_LISTENER ${disk%:*} ${disk#*:}"
 echo "rootless: uid $RUID, $(uname -r), $(grep -c cgroup /proc/self/mountinfo) cgroup mounts"
+# The control: outside a container the same user does reach that process and that port, so the
+# container's refusals (ESRCH, ECONNREFUSED) come from its namespaces.
+setpriv --reuid="$RUID" --regid="$RUID" --clear-groups env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$WORK/home" \
+  python3 "$WORK/checks/io/alicecontainer/rootless/escape_probe.py" $ESCAPE_ARGS > "$WORK/probe-outside.log" 2>&1 || true
+find /tmp -maxdepth 1 \( -name escape-proc -o -name escape-sys \) -user "$RUID" -exec rmdir {} + 2>/dev/null || true   # the probe's mount points
+expect "$WORK/probe-outside.log" "outside a container the user reaches the probe's host process" "^host_process OK"
+expect "$WORK/probe-outside.log" "outside a container the user reaches the probe's host port" "^host_network OK"
 for pass in $PASSES; do
   log=$WORK/$pass.log
   start=$(date +%s)
@@ -123,10 +143,12 @@ for pass in $PASSES; do
     delegated)
       delegate
       echo "rootless: delegated ${DELEGATED[*]}"
-      run_as "$log" 1 --config alice.isolation.jvmOptions=-Xmx1g -c io.alicecontainer.rootless.RootlessChecks \
+      run_as "$log" 1 --config alice.isolation.jvmOptions=-Xmx1g --config "escape.args=$ESCAPE_ARGS" -c io.alicecontainer.rootless.RootlessChecks \
         -m io.alicecontainer.junit.IsolationResourcesTests#oomKill -c io.alicecontainer.samples.ExpectedOomTests
       expect "$log" "delegated: placement nested in the delegated subtree" "cgroup placement: nested \(rootless \(uid $RUID\)"
-      expect "$log" "delegated: 7 tests successful (RootlessChecks, oomKill, ExpectedOomTests)" "\[ +7 tests successful +\]"
+      expect "$log" "delegated: 8 tests successful (RootlessChecks, oomKill, ExpectedOomTests)" "\[ +8 tests successful +\]"
+      expect "$log" "delegated: every escape probe refused, from the test's code and from a Sandbox command" \
+        "escapes refused \(a Sandbox command\): \{remount_usr_rw=REFUSED"
       expect "$log" "delegated: overItsMemoryLimit OOM-killed, reported with the limit" "killed by the OOM killer: memory limit 128.0 MiB reached"
       expect "$log" "delegated: exactly one failure" "\[ +1 tests failed +\]"
       ;;
@@ -137,9 +159,10 @@ for pass in $PASSES; do
       expect "$log.abort" "no delegation, unavailable=abort: skipped (aborted)" "\[ +1 tests aborted +\]"
       ;;
     optional)
-      run_as "$log" 0 --config alice.isolation.rootless.limits=optional -c io.alicecontainer.rootless.RootlessChecks
+      run_as "$log" 0 --config alice.isolation.rootless.limits=optional --config "escape.args=$ESCAPE_ARGS" -c io.alicecontainer.rootless.RootlessChecks
       expect "$log" "optional: placement none, said once" "cgroup placement: none \(rootless \(uid $RUID\).*rootless.limits=optional"
-      expect "$log" "optional: the tests without limits pass" "\[ +5 tests successful +\]"
+      expect "$log" "optional: the tests without limits pass" "\[ +6 tests successful +\]"
+      expect "$log" "optional: every escape probe refused without a cgroup too" "escapes refused \(a Sandbox command\): \{remount_usr_rw=REFUSED"
       expect "$log" "optional: a declared limit fails clearly" "cannot set a memory limit .*no cgroup"
       expect "$log" "optional: the report entries say the usage was not measured" "alice.usage=\"usage not measured: the container had no cgroup"
       cat "$WORK"/run/target/alice-reports/io.alicecontainer.rootless.RootlessChecks/*.json > "$log.json" 2>/dev/null || true

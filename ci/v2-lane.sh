@@ -30,6 +30,14 @@
 #                namespaces of its own, as a container manager starts it), the JVM in a service
 #                beside another process (systemd-run): systemd-scope (StartTransientUnit with
 #                Delegate=yes over systemd's private socket). Last: /run/systemd stays behind.
+#   ext-usersystemd  the laptop case, under the same systemd (one boot with ext-systemd): a user
+#                made in the guest (uid 4242), a real user manager for it (systemctl start
+#                user@4242.service), a "terminal" (a user service, as gnome-terminal-server) that
+#                opens a shell in a scope of its own (systemd-run --user --scope, as vte-spawn-*.scope);
+#                the JVM runs from that shell beside another process of it, without root:
+#                user-systemd-scope (the user's manager, systemd-run --user --scope, Delegate=yes);
+#                subset EXT_SELECT plus the sample ExpectedOomTests; afterwards no alice scope
+#                and no jvm- group may be left.
 # Run it as root after a build (`mvn verify`, or `mvn -DskipTests install`); it compiles what is
 # missing itself (`mvn -pl runtime test-compile`, a no-op when the build is up to date).
 #
@@ -48,7 +56,8 @@
 #   ALICE_V2_LANE_DELEGATED  0: no delegated pass
 #   ALICE_V2_LANE_PLACEMENTS 0: no extension passes (ext-*)
 #   ALICE_V2_LANE_ROOT       0: no root pass (with ALICE_V2_LANE_DELEGATED=0: the ext-* passes only)
-#   ALICE_V2_LANE_EXT_PASSES the extension passes to run (default "ext-root ext-rootless ext-service ext-nsroot ext-systemd")
+#   ALICE_V2_LANE_EXT_PASSES the extension passes to run (default "ext-root ext-rootless ext-service ext-nsroot ext-systemd
+#                            ext-usersystemd")
 #   ALICE_V2_LANE_WORK       work directory shared with the guest (default runtime/target/v2-lane;
 #                            emptied first; keeps each pass's log and JUnit XML reports)
 #   ALICE_V2_LANE_JAVA_OPTS  options of the guest's test JVMs (default: C1 only, serial GC)
@@ -194,15 +203,16 @@ elif [ "${ALICE_V2_LANE_DELEGATED:-1}" != 0 ]; then
   passes+=(delegated)
 fi
 if [ "$placements" != 0 ]; then
-  read -r -a ext_passes <<< "${ALICE_V2_LANE_EXT_PASSES:-ext-root ext-rootless ext-service ext-nsroot ext-systemd}"
+  read -r -a ext_passes <<< "${ALICE_V2_LANE_EXT_PASSES:-ext-root ext-rootless ext-service ext-nsroot ext-systemd ext-usersystemd}"
   for p in "${ext_passes[@]}"; do
-    [[ $p =~ ^ext-(root|rootless|service|nsroot|systemd)$ ]] || die "unknown pass in ALICE_V2_LANE_EXT_PASSES: $p"
+    [[ $p =~ ^ext-(root|rootless|service|nsroot|systemd|usersystemd)$ ]] || die "unknown pass in ALICE_V2_LANE_EXT_PASSES: $p"
   done
   passes+=("${ext_passes[@]}")
 fi
 [ "${ALICE_V2_LANE_ROOT:-1}" = 0 ] && [ -z "${ALICE_V2_LANE_SELECT:-}" ] && passes=("${passes[@]:1}")
 # The placement driver each extension pass must log ("cgroup placement: <driver> (why)").
-declare -A expected_placement=([ext-root]=nested [ext-rootless]=leaf-move [ext-service]=cgroupfs [ext-nsroot]=leaf-move [ext-systemd]=systemd-scope)
+declare -A expected_placement=([ext-root]=nested [ext-rootless]=leaf-move [ext-service]=cgroupfs [ext-nsroot]=leaf-move [ext-systemd]=systemd-scope
+  [ext-usersystemd]=user-systemd-scope)
 props=()
 if [ $broken -eq 1 ]; then
   select+=(-c io.alicecontainer.v2.BrokenV2LimitCheck)
@@ -344,22 +354,126 @@ NSROOT
 kill \$other
 GUEST
   fi
-  if [[ " ${passes[*]} " == *" ext-systemd "* ]]; then
+  sys_system=0 sys_user=0
+  [[ " ${passes[*]} " == *" ext-systemd "* ]] && sys_system=1
+  [[ " ${passes[*]} " == *" ext-usersystemd "* ]] && sys_user=1
+  if [ $sys_system = 1 ] || [ $sys_user = 1 ]; then
     cat <<GUEST
 
-echo "v2 lane: pass 'ext-systemd': systemd in namespaces of its own, the test JVM in a service beside another process"
+echo "v2 lane: passes with a real systemd in namespaces of its own:$([ $sys_system = 1 ] && echo " ext-systemd")$([ $sys_user = 1 ] && echo " ext-usersystemd")"
 # The job is a unit systemd starts at boot (tools outside its pid namespace would not reach it).
 mkdir -p /sys/fs/cgroup/machine /run/systemd/system
-cat > systemd-job.sh <<'JOB'
+: > systemd-job.sh
+GUEST
+    if [ $sys_system = 1 ]; then
+      cat <<GUEST
+cat >> systemd-job.sh <<'JOB'
+echo "v2 lane: pass 'ext-systemd': the test JVM in a service beside another process"
+(
 . ./launch.sh
 sleep 3600 &
+other=\$!
+# First a test JVM SIGKILLed mid-test, once a container of its runs in its scope. Left alone, its
+# holder ends and systemd collects the scope; here the scope is frozen first, so the holder stays
+# (as where it does not end: a pipe end kept elsewhere): the next JVM must sweep it (its log says
+# so, and afterwards no alice scope may be left).
+LAUNCH_CP=\$EXT_CP LAUNCH_TIMEOUT=600s launch ext-systemd-killed '' $(q "${EXT_SELECT[@]}") > /dev/null &
+victim='' i=0
+while [ -z "\$victim" ] && [ \$i -lt 1200 ]; do
+  for f in \$(find /sys/fs/cgroup/system.slice -path '*/alice-jvm-*.scope/alice/jvm-*/*' -name cgroup.procs 2>/dev/null); do
+    [ -n "\$(cat "\$f")" ] && victim=\${f#/sys/fs/cgroup/system.slice/} && break
+  done
+  sleep 0.5; i=\$((i + 1))
+done
+victim=\${victim%%/*}
+if [ -n "\$victim" ]; then
+  vpid=\${victim#alice-jvm-} && vpid=\${vpid%%-*}
+  echo 1 > /sys/fs/cgroup/system.slice/\$victim/cgroup.freeze
+  kill -9 "\$vpid"
+  sleep 3
+  echo "v2 lane: test JVM \$vpid SIGKILLed with a container running, its scope frozen; left: \$(find /sys/fs/cgroup/system.slice/\$victim -type d 2>/dev/null | wc -l) groups, processes \$(cat \$(find /sys/fs/cgroup/system.slice/\$victim -name cgroup.procs 2>/dev/null) 2>/dev/null | wc -l)"
+  [ -d /sys/fs/cgroup/system.slice/\$victim ] || { echo "v2 lane: nothing left to sweep"; echo 1 > ext-systemd-killed.failed; }
+else
+  echo "v2 lane: the test JVM to be killed never ran a container"; echo 1 > ext-systemd-killed.failed
+fi
+wait \$!
 LAUNCH_CP=\$EXT_CP LAUNCH_TIMEOUT=600s launch ext-systemd '' $(q "${EXT_SELECT[@]}")
-# The JVM's scope must be gone with it (its holder ended, systemd collected the scope).
+# The JVM's scope must be gone with it (its holder ended, systemd collected the scope), and the
+# killed JVM's too.
 sleep 3
 left=\$(ls -d /sys/fs/cgroup/system.slice/alice-*.scope 2>/dev/null)
-if [ -n "\$left" ]; then echo "v2 lane: left behind: \$left"; echo 1 > ext-systemd.status; else echo "v2 lane: no alice scope is left"; fi
-kill \$!
+grep -q "stopping what the scope .*\$victim still holds" ext-systemd.log || echo 1 > ext-systemd-killed.failed
+if [ -n "\$left" ] || [ -e ext-systemd-killed.failed ]; then echo "v2 lane: left behind: \$left (or the killed JVM's scope was not swept)"; echo 1 > ext-systemd.status; else echo "v2 lane: no alice scope is left, none of the killed JVM's (\$victim: swept by the next JVM)"; fi
+kill \$other
+)
 JOB
+GUEST
+    fi
+    if [ $sys_user = 1 ]; then
+      cat <<GUEST
+# The laptop case: a user with a real user manager, its JVM started from a shell that a terminal
+# opened in a scope of its own, beside another process of that shell; no root anywhere on its path.
+# The account is made in the guest's throwaway root; the class path copied where it can read it.
+useradd --create-home --uid 4242 --user-group --shell /bin/sh alicedev
+mkdir -p /home/alicedev/lib
+USER_CP=''
+for e in \$(echo "\$EXT_CP" | tr ':' ' '); do
+  case \$e in
+    "\$PWD"/*) USER_CP="\$USER_CP:\$e" ;;
+    *) cp "\$e" /home/alicedev/lib/ && USER_CP="\$USER_CP:/home/alicedev/lib/\${e##*/}" ;;
+  esac
+done
+echo "USER_CP='\${USER_CP#:}'" > user-cp.sh
+chown -R alicedev: /home/alicedev
+mkdir -p reports/ext-usersystemd target && chmod a+rwX target
+for f in ext-usersystemd.log ext-usersystemd.status ext-usersystemd.out user-terminal.done; do : > \$f; done
+chown alicedev: reports/ext-usersystemd ext-usersystemd.log ext-usersystemd.status ext-usersystemd.out user-terminal.done
+# The terminal: a user service, as gnome-terminal-server; each shell it opens gets a scope of its
+# own in the user's manager (as GNOME's vte-spawn-<uuid>.scope). The session's environment as a login sets it.
+mkdir -p /etc/systemd/user
+cat > /etc/systemd/user/lane-terminal.service <<UNIT
+[Unit]
+Description=a desktop terminal: each shell in a scope of its own
+[Service]
+WorkingDirectory=\$PWD
+Environment=CI=true ALICE_V2_LANE=true DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/4242/bus
+ExecStart=/bin/sh \$PWD/user-terminal.sh
+StandardOutput=append:\$PWD/ext-usersystemd.out
+StandardError=append:\$PWD/ext-usersystemd.out
+UNIT
+cat > user-terminal.sh <<'TERM'
+systemd-run --user --scope --quiet --unit=vte-spawn-lane.scope /bin/sh user-shell.sh
+echo "\$?" > user-terminal.done
+TERM
+cat > user-shell.sh <<'SHELL'
+. ./launch.sh
+. ./user-cp.sh
+echo "v2 lane: the developer's shell: uid \$(id -u), \$(cat /proc/self/cgroup), XDG_RUNTIME_DIR=\$XDG_RUNTIME_DIR"
+sleep 3600 &
+LAUNCH_CP=\$USER_CP LAUNCH_TIMEOUT=600s launch ext-usersystemd '' $(q "${EXT_SELECT[@]}") -c io.alicecontainer.samples.ExpectedOomTests
+kill \$!
+SHELL
+cat >> systemd-job.sh <<'JOB'
+echo "v2 lane: pass 'ext-usersystemd': user@4242.service, the test JVM of uid 4242 in a terminal's shell scope beside another process"
+# What a login does first: logind (with the system bus it needs) starts the user's manager.
+systemctl start dbus.socket systemd-logind.service || echo "v2 lane: logind did not start: \$(systemctl status --no-pager systemd-logind.service 2>&1 | tail -15)"
+systemctl start user@4242.service || echo "v2 lane: user@4242.service did not start: \$(systemctl status --no-pager user@4242.service 2>&1 | tail -15)"
+ucg=/sys/fs/cgroup/user.slice/user-4242.slice/user@4242.service
+echo "v2 lane: user@4242.service is \$(systemctl is-active user@4242.service), delegated: \$(cat \$ucg/cgroup.controllers 2>&1)"
+as_user() { setpriv --reuid=4242 --regid=4242 --init-groups env XDG_RUNTIME_DIR=/run/user/4242 "\$@"; }
+i=0
+as_user systemctl --user start lane-terminal.service || i=900
+while [ ! -s user-terminal.done ] && [ \$i -lt 900 ] && as_user systemctl --user is-active -q lane-terminal.service; do sleep 1; i=\$((i + 1)); done
+cat ext-usersystemd.out
+[ -s user-terminal.done ] || echo "v2 lane: the terminal's shell did not end within 900 s"
+# The scope of the JVM must be gone with it, and no group of ours anywhere in the user's tree.
+sleep 3
+left=\$(find \$ucg -name 'alice-jvm-*' -o -name alice -o -name 'jvm-*' 2>/dev/null; as_user systemctl --user list-units --all --no-legend 'alice-jvm-*')
+if [ -n "\$left" ]; then echo "v2 lane: left behind: \$left"; echo 1 > ext-usersystemd.status; else echo "v2 lane: no alice scope or group is left in \$ucg"; fi
+JOB
+GUEST
+    fi
+    cat <<GUEST
 cat > /run/systemd/system/runner.service <<UNIT
 [Unit]
 Description=a CI job's processes, as in a runner's or agent's service
@@ -375,7 +489,9 @@ StandardError=append:\$PWD/systemd-job.out
 UNIT
 cat > systemd.sh <<'SYSTEMD'
 # systemd may enable controllers only in an empty cgroup-namespace root: wait until unshare, which
-# stays behind in it outside the new pid namespace, has been moved out.
+# stays behind in it outside the new pid namespace, has been moved out (after this, its child, is
+# in the namespace's root: moved earlier, unshare might fork it outside).
+touch systemd-child.up
 while [ ! -e systemd-parent.moved ]; do sleep 0.1; done
 umount -l /sys/fs/cgroup && mount -t cgroup2 cgroup2 /sys/fs/cgroup || exit 1
 mount -t proc proc /proc || exit 1
@@ -386,10 +502,10 @@ SYSTEMD
   exec unshare --pid --fork --cgroup --mount /bin/sh systemd.sh
 ) > systemd.log 2>&1 &
 parent=\$!
-while ! grep -qx "\$parent" /sys/fs/cgroup/machine/cgroup.procs; do sleep 0.1; done
+while [ ! -e systemd-child.up ]; do sleep 0.1; done
 echo "\$parent" > /sys/fs/cgroup/cgroup.procs && touch systemd-parent.moved
 i=0
-while [ ! -e systemd-job.done ] && [ \$i -lt 1200 ]; do sleep 1; i=\$((i + 1)); done
+while [ ! -e systemd-job.done ] && [ \$i -lt 2400 ]; do sleep 1; i=\$((i + 1)); done
 cat systemd-job.out 2>/dev/null
 [ -e systemd-job.done ] || echo "v2 lane: the systemd job did not end; systemd's log: \$(tail -20 systemd.log)"
 GUEST

@@ -73,6 +73,18 @@ final class CgroupRoot {
     }
 
     /**
+     * This JVM's owner groups (the v2 one and one per v1 hierarchy), wherever the placement put
+     * them, without opening the root: none before the first container. For leak checks in tests.
+     */
+    static List<Path> ownerGroupsIfOpen() {
+        CgroupRoot r = instance;
+        if (r == null) return List.of();
+        List<Path> out = new ArrayList<>(r.v1Owner.values());
+        if (r.v2Owner != null) out.add(r.v2Owner);
+        return out;
+    }
+
+    /**
      * The v1 controllers a container may use in each mode. Each one it joins costs a migration
      * ({@code cgroup.procs} write) per spawn, so only {@link #eagerV1} ones are made with the
      * container; cpu, pids and blkio come when a limit of theirs is set; devices is the owner

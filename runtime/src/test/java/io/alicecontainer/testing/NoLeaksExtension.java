@@ -9,7 +9,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import io.alicecontainer.cgroup.CgroupLayout;
+import io.alicecontainer.cgroup.CgroupOwners;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -59,22 +59,15 @@ final class NoLeaksExtension implements BeforeEachCallback, AfterEachCallback {
     }
 
     /**
-     * This JVM's containers: every directory below its own owner group
-     * ({@code alice/jvm-<pid>-<start>}) in each hierarchy. Other JVMs (a benchmark, another
-     * build) may create and remove cgroups beside it at any moment: they are not looked at.
+     * This JVM's containers: every directory below its owner groups ({@code jvm-<pid>-<start>}) in
+     * each hierarchy, wherever the placement driver put them (nested below the JVM's cgroup, a
+     * cgroupfs group at an ancestor, beside the leaf a leaf-move made, in a systemd scope), so that
+     * a leak in any driver fails the test. Other JVMs (a benchmark, another build) may create and
+     * remove cgroups beside it at any moment: they are not looked at.
      */
     static TreeSet<String> aliceCgroups() {
-        CgroupLayout layout = CgroupLayout.detect();
-        List<Path> roots = new ArrayList<>();
-        if (layout.v2Own() != null) roots.add(layout.v2Own().resolve("alice"));
-        layout.v1Own().values().forEach(p -> roots.add(p.resolve("alice")));
-        String owner = "jvm-" + ProcessHandle.current().pid() + "-";
         TreeSet<String> out = new TreeSet<>();
-        for (Path alice : roots) {
-            for (Path group : dirs(alice)) {
-                if (group.getFileName().toString().startsWith(owner)) collect(group, out);
-            }
-        }
+        for (Path owner : CgroupOwners.ofThisJvm()) collect(owner, out);
         return out;
     }
 
