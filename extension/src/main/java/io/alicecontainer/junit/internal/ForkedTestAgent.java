@@ -92,7 +92,7 @@ public final class ForkedTestAgent {
                     .enablePostDiscoveryFilterAutoRegistration(false)
                     .build());
             quiet.execute(LauncherDiscoveryRequestBuilder.request()
-                    .selectors(DiscoverySelectors.selectClass(Warmup.class))
+                    .selectors(DiscoverySelectors.selectUniqueId(WARMUP_ID))
                     .configurationParameters(Map.of("junit.jupiter.extensions.autodetection.enabled", "false",
                             "junit.jupiter.execution.parallel.enabled", "false"))
                     .build(), new Collector(null));
@@ -134,7 +134,15 @@ public final class ForkedTestAgent {
         return request.systemProperties().keySet().stream().noneMatch(k -> k.startsWith("junit."));
     }
 
-    /** One empty test, run before the child waits, to load JUnit's execution code. */
+    /** The warm-up test's unique id: selected as the real test will be, by unique id. */
+    static final String WARMUP_ID = "[engine:junit-jupiter]/[class:" + Warmup.class.getName() + "]/[method:warmup()]";
+
+    /**
+     * One empty test, run before the child waits, to load JUnit's discovery and execution code
+     * on the path the real test takes: selected by unique id, with the isolation extension
+     * registered as an {@code @Isolated} test has it (in a child it lets the test run).
+     */
+    @io.alicecontainer.junit.Isolated
     static final class Warmup {
         @org.junit.jupiter.api.Test
         void warmup() {
