@@ -12,21 +12,15 @@ import java.util.Map;
 import io.alicecontainer.cgroup.CgroupController;
 import io.alicecontainer.junit.Isolated;
 import org.junit.jupiter.api.Test;
-import org.junit.platform.engine.TestExecutionResult;
-import org.junit.platform.engine.discovery.DiscoverySelectors;
-import org.junit.platform.launcher.LauncherDiscoveryRequest;
-import org.junit.platform.launcher.TestExecutionListener;
-import org.junit.platform.launcher.TestIdentifier;
-import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
-import org.junit.platform.launcher.core.LauncherFactory;
+import org.junit.platform.launcher.LauncherSession;
 
 /**
- * The warm-up run whose loaded classes become the children's CDS archive: what a child does
- * (decode a request frame of {@link ChildChannel}, run one test by unique id through the JUnit launcher with the
- * isolation extension, read its cgroup usage, encode a result frame; Java serialization only for a
- * failure's throwable, as {@link ThrowableTransport} does), on a test of its own.
- * It runs outside any container, on the host, so it runs no test of the user's. Public API only,
- * so that it stays a warm-up of whatever the child agent becomes.
+ * The warm-up run whose loaded classes become the children's CDS archive: what a child does, on
+ * a test of its own, through the child agent's own code ({@link ForkedTestAgent}: its boot-time
+ * warm-up and launcher session, then the run of one test by unique id with the isolation
+ * extension, its messages to the parent answered from memory), plus a cgroup usage read and the
+ * frames and Java serialization of a result with a failure's throwable ({@link ThrowableTransport}).
+ * It runs outside any container, on the host, so it runs no test of the user's.
  */
 public final class CdsWarmup {
     private CdsWarmup() {
@@ -36,21 +30,15 @@ public final class CdsWarmup {
         System.setProperty(ForkedTestAgent.CHILD_PROPERTY, "true");
         Map<String, String> params = new HashMap<>();
         params.put("junit.jupiter.extensions.autodetection.enabled", "false");
-        params.put("junit.jupiter.execution.parallel.enabled", "false");
         Object request = ChildChannel.request(frame(ChildChannel.REQUEST, ChildChannel.request(new RunRequest(List.of("id"), params, Map.of("alice.warmup", "true")))));
         String id = "[engine:junit-jupiter]/[class:" + Sample.class.getName() + "]/[method:runs()]";
-        LauncherDiscoveryRequest discovery = LauncherDiscoveryRequestBuilder.request()
-                .selectors(DiscoverySelectors.selectUniqueId(id))
-                .configurationParameters(params)
-                .build();
+        LauncherSession ahead = ForkedTestAgent.warmLauncher();
+        ByteArrayOutputStream sent = new ByteArrayOutputStream();
+        ParentLink link = new ParentLink(acks(64), sent);
+        RunResult result = ForkedTestAgent.run(new RunRequest(List.of(id), params, Map.of()), ahead, link);
+        link.send(result);
         List<String> finished = new ArrayList<>();
-        LauncherFactory.create().execute(discovery, new TestExecutionListener() {
-            @Override
-            public void executionFinished(TestIdentifier test, TestExecutionResult result) {
-                finished.add(test.getUniqueId() + " " + result.getStatus());
-                result.getThrowable().ifPresent(t -> t.printStackTrace(System.err));
-            }
-        });
+        for (NodeResult n : result.nodes()) finished.add(n.uniqueId() + " " + n.status());
         try {
             CgroupController.ownUsage();
         } catch (RuntimeException e) {
@@ -61,11 +49,18 @@ public final class CdsWarmup {
                 true, false, "SUCCESSFUL", null, ThrowableTransport.encode(new AssertionError("warm-up", new IllegalStateException())),
                 List.of(Map.of("k", "v")))), null))));
         roundTrip(new ArrayList<>(finished));
-        if (!finished.contains(id + " SUCCESSFUL") || request == null) {
+        if (!finished.contains(id + " SUCCESSFUL") || request == null || sent.size() == 0) {
             System.err.println("CDS warm-up: the sample test did not pass: " + finished);
             System.exit(1);
         }
         System.exit(0);
+    }
+
+    /** The parent's answers to a child's messages: {@code n} acknowledgements. */
+    private static ByteArrayInputStream acks(int n) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (int i = 0; i < n; i++) ChildChannel.write(bytes, ChildChannel.ACK, new byte[0]);
+        return new ByteArrayInputStream(bytes.toByteArray());
     }
 
     /** A payload written as a frame and read back. */

@@ -17,6 +17,7 @@ import org.junit.platform.engine.discovery.DiscoverySelectors;
 import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.core.LauncherConfig;
@@ -46,7 +47,7 @@ public final class ForkedTestAgent {
         }
         System.setProperty(CHILD_PROPERTY, "true");
         OutputStream out = new BufferedOutputStream(new FileOutputStream(args[1]));
-        Launcher launcher = warmLauncher();
+        LauncherSession ahead = warmLauncher();
         InputStream in = new BufferedInputStream(new FileInputStream(args[0]));
         RunRequest request;
         try {
@@ -65,7 +66,7 @@ public final class ForkedTestAgent {
         }
         ParentLink link = new ParentLink(in, out);
         ParentLink.install(link);
-        RunResult result = run(request, launcher, link);
+        RunResult result = run(request, ahead, link);
         link.send(result);
         out.close();
         System.out.flush();
@@ -75,13 +76,14 @@ public final class ForkedTestAgent {
     }
 
     /**
-     * The launcher, with the engines found and the discovery and execution classes loaded: what a
-     * pooled child does before it waits, so that a test handed to it finds JUnit ready. The
-     * warm-up runs one empty test of ours through a launcher of its own, without the listeners
-     * and extensions found by ServiceLoader (they see only the real run). A failure here is left
-     * for the real run to report.
+     * Loads the engines and the discovery and execution classes: what a pooled child does before
+     * it waits, so that a test handed to it finds JUnit ready. The warm-up runs one empty test of
+     * ours through a launcher of its own, without the listeners and extensions found by
+     * ServiceLoader (they see only the real run). Then it opens the launcher session the test
+     * will run in (see {@link #openAhead}), or returns null. A failure here is left for the real
+     * run to report.
      */
-    static Launcher warmLauncher() {
+    static LauncherSession warmLauncher() {
         try {
             Launcher quiet = LauncherFactory.create(LauncherConfig.builder()
                     .enableTestExecutionListenerAutoRegistration(false)
@@ -90,25 +92,76 @@ public final class ForkedTestAgent {
                     .enablePostDiscoveryFilterAutoRegistration(false)
                     .build());
             quiet.execute(LauncherDiscoveryRequestBuilder.request()
-                    .selectors(DiscoverySelectors.selectClass(Warmup.class))
+                    .selectors(DiscoverySelectors.selectUniqueId(WARMUP_ID))
                     .configurationParameters(Map.of("junit.jupiter.extensions.autodetection.enabled", "false",
                             "junit.jupiter.execution.parallel.enabled", "false"))
                     .build(), new Collector(null));
+            return openAhead();
         } catch (RuntimeException | LinkageError e) {
             // the real run reports it
+            return null;
         }
-        return LauncherFactory.create();
     }
 
-    /** One empty test, run before the child waits, to load JUnit's execution code. */
+    /**
+     * The launcher session of the real run, opened before the test is handed over: the engines,
+     * the listeners and the filters found by ServiceLoader are loaded and made during the boot
+     * instead of on the test's path (a {@code LauncherFactory.create()} launcher does all that
+     * again in every {@code execute}). Null, and the real run opens its session as before, where
+     * an early session could change what the run sees: a {@code LauncherSessionListener} or
+     * {@code LauncherInterceptor} on the class path (it would be called before the test's system
+     * properties are set); see {@link #fits} for the request's side.
+     */
+    static LauncherSession openAhead() {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        for (String service : new String[] {"org.junit.platform.launcher.LauncherSessionListener",
+                "org.junit.platform.launcher.LauncherInterceptor"}) {
+            try {
+                if (loader.getResources("META-INF/services/" + service).hasMoreElements()) return null;
+            } catch (java.io.IOException e) {
+                return null;
+            }
+        }
+        return LauncherFactory.openSession();
+    }
+
+    /**
+     * Whether a session opened at boot serves this request: the launcher reads its own
+     * configuration (listener deactivation, interceptors, ...) from the system properties when the
+     * session opens, and the request's system properties are set only now.
+     */
+    static boolean fits(RunRequest request) {
+        return request.systemProperties().keySet().stream().noneMatch(k -> k.startsWith("junit."));
+    }
+
+    /** The warm-up test's unique id: selected as the real test will be, by unique id. */
+    static final String WARMUP_ID = "[engine:junit-jupiter]/[class:" + Warmup.class.getName() + "]/[method:warmup()]";
+
+    /**
+     * One empty test, run before the child waits, to load JUnit's discovery and execution code
+     * on the path the real test takes: selected by unique id, with the isolation extension
+     * registered as an {@code @Isolated} test has it (in a child it lets the test run).
+     */
+    @io.alicecontainer.junit.Isolated
     static final class Warmup {
         @org.junit.jupiter.api.Test
         void warmup() {
         }
     }
 
-    static RunResult run(RunRequest request, Launcher launcher, ParentLink link) {
+    /** Runs the request in the session opened at boot where it {@link #fits}, else in a launcher made now. */
+    static RunResult run(RunRequest request, LauncherSession ahead, ParentLink link) {
         RuntimeProperties.apply(request.systemProperties());
+        if (ahead != null && fits(request)) {
+            try (ahead) {
+                return run(request, ahead.getLauncher(), link);
+            }
+        }
+        if (ahead != null) ahead.close();
+        return run(request, LauncherFactory.create(), link);
+    }
+
+    static RunResult run(RunRequest request, Launcher launcher, ParentLink link) {
         Map<String, String> params = new HashMap<>(request.configurationParameters());
         // One test (or class) runs here; parallelism belongs to the parent.
         params.put("junit.jupiter.execution.parallel.enabled", "false");
