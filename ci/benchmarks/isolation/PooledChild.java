@@ -68,7 +68,7 @@ public final class PooledChild {
             }
             long handOver = System.nanoTime();
             ChildChannel.write(toChild, ChildChannel.REQUEST, ChildChannel.request(new RunRequest(List.of(id),
-                    Map.of("junit.jupiter.extensions.autodetection.enabled", "false"))));
+                    Map.of("junit.jupiter.extensions.autodetection.enabled", "false"), Map.of())));
             boolean passed = false;
             ChildChannel.Frame f;
             while ((f = ChildChannel.read(fromChild, ChildChannel.MAX_FRAME)) != null) {

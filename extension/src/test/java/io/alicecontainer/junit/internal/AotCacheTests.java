@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the class path here is this one's with each directory packed into a jar, and a directory of its
  * own after the jars, as a Surefire class path has.
  */
-class AotCacheTests {
+public class AotCacheTests {
     private static final String LAUNCHER_SHARED = "org\\.junit\\.platform\\.launcher\\.core\\.LauncherFactory source: shared objects file";
     private static String jdk25;
     private static Path shared;
@@ -232,7 +232,7 @@ class AotCacheTests {
     }
 
     /** The JDK 25 (or newer) home to test with, if there is one. */
-    static Optional<Path> findJdk25() throws IOException {
+    public static Optional<Path> findJdk25() throws IOException {
         List<Path> candidates = new ArrayList<>();
         String named = System.getProperty("alice.test.jdk25", System.getenv("JDK25"));
         if (named != null && !named.isBlank()) candidates.add(Path.of(named));
