@@ -45,7 +45,7 @@ record ChildSpec(String java, List<String> options, List<Path> classpath, Path r
      * the archive was made serve this test as well.
      */
     ChildSpec withoutArchive(ExtensionContext ctx) {
-        if (options.stream().noneMatch(o -> o.startsWith("-XX:SharedArchiveFile="))) return null;
+        if (options.stream().noneMatch(o -> o.startsWith("-XX:SharedArchiveFile=") || o.startsWith("-XX:AOTCache="))) return null;
         return new ChildSpec(java, extraOptions(ctx), ChildJvm.classpath(ctx.getRequiredTestClass()), rootfs, workdir, security);
     }
 

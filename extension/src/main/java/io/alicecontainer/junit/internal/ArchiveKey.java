@@ -10,6 +10,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The name of a CDS archive: a hash of what the JVM checks before it maps one (the JDK, the
@@ -20,6 +22,8 @@ import java.util.List;
 final class ArchiveKey {
     /** Bumped when what goes into an archive changes (the warm-up, the dump steps). */
     private static final String FORMAT = "alice-cds-3";
+
+    private static final Pattern VERSION = Pattern.compile("^JAVA_VERSION=\"(?:1\\.)?(\\d+)");
 
     private ArchiveKey() {
     }
@@ -41,6 +45,23 @@ final class ArchiveKey {
         for (Path jar : jars) stamp(b, jar);
         byte[] digest = sha.digest(b.toString().getBytes(StandardCharsets.UTF_8));
         return HexFormat.of().formatHex(digest, 0, 12);
+    }
+
+    /**
+     * The feature release of the JDK behind a java executable ({@code JAVA_VERSION} of its
+     * {@code release} file: 17, 25), or 0 when it cannot be read (then it gets the static archive).
+     */
+    static int feature(String java) {
+        try {
+            Path release = javaHome(java).resolve("release");
+            for (String line : Files.readAllLines(release, StandardCharsets.UTF_8)) {
+                Matcher m = VERSION.matcher(line);
+                if (m.find()) return Integer.parseInt(m.group(1));
+            }
+        } catch (IOException | RuntimeException e) {
+            // no release file: treated as an old JDK
+        }
+        return 0;
     }
 
     /** The JDK behind a java executable, links resolved (/usr/bin/java is one on Debian). */

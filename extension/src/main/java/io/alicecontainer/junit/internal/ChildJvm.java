@@ -90,9 +90,11 @@ public final class ChildJvm {
                 String jar = o.substring("-javaagent:".length()).split("=", 2)[0];
                 wanted.add(bindRoot(Path.of(jar).toAbsolutePath().normalize()));
             }
-            if (o.startsWith("-XX:SharedArchiveFile=")) {
-                // a CDS archive outside the working directory (alice.isolation.cds.dir, or the user's own)
-                wanted.add(Path.of(o.substring("-XX:SharedArchiveFile=".length())).toAbsolutePath().normalize().getParent());
+            for (String archive : new String[] {"-XX:SharedArchiveFile=", "-XX:AOTCache="}) {
+                if (o.startsWith(archive)) {
+                    // a CDS archive or AOT cache outside the working directory (alice.isolation.cds.dir, or the user's own)
+                    wanted.add(Path.of(o.substring(archive.length())).toAbsolutePath().normalize().getParent());
+                }
             }
         }
         Path javaHome = Path.of(java).toAbsolutePath().normalize().getParent().getParent();

@@ -23,6 +23,12 @@ import java.util.function.Function;
  * lookup: when no class or resource of a directory is also in a jar that would move ahead of it
  * ({@link ClassPathOrder}); otherwise the child runs without the archive.
  *
+ * <p>A JDK 25 child gets an AOT cache instead where it can ({@link Kind}): the same warm-up as its
+ * training run ({@code -XX:AOTCacheOutput}), mapped with {@code -XX:AOTCache}. JDK 25.0.3 does not
+ * check an AOT cache's jars against the class path (a rebuilt jar's old classes are used, measured),
+ * so the key, which names every jar's size and modification time, is what keeps a stale cache
+ * from a child.
+ *
  * <p>The archive is made in the background on first use, outside any container, by the JDK's own
  * two steps ({@code -XX:DumpLoadedClassList} during a warm-up run of the JUnit launcher, then
  * {@code -Xshare:dump}); children started meanwhile run without it. Never harmful: the file is
@@ -72,12 +78,70 @@ public final class ClassDataSharing {
         } catch (IOException e) {
             return Plan.none(classpath); // a jar vanished: no archive for this child
         }
-        Path archive = dir.resolve(key + ".jsa");
-        if (usable(archive)) {
-            return new Plan(order.jarsFirst(), List.of("-Xshare:auto", "-XX:SharedArchiveFile=" + archive), archive);
-        }
-        MAKERS.computeIfAbsent(archive.toString(), k -> ArchiveMaker.start(java, dumpOptions, order, dir, key));
+        Kind kind = Kind.of(java, options, order);
+        Path archive = dir.resolve(key + kind.extension);
+        if (usable(archive)) return new Plan(order.jarsFirst(), kind.childOptions(archive), archive);
+        MAKERS.computeIfAbsent(archive.toString(), k -> ArchiveMaker.start(kind, java, dumpOptions, order, dir, key));
         return Plan.none(classpath);
+    }
+
+    /**
+     * What kind of archive a child gets. A JDK 25 child gets an AOT cache (JEP 483/514/515: its
+     * classes loaded and linked ahead of time, and method profiles; a trivial child 0.40 s of CPU
+     * against 0.65 s with the static archive, ci/benchmarks/README.md), made by a training run of
+     * the warm-up. JDK 25 refuses a non-empty directory in the training run's class path as it
+     * does in a static archive's, so the training runs on the jars alone and needs the warm-up
+     * ({@link CdsWarmup}, in the extension's jar in users' builds) in one of them; where the
+     * extension is a directory (its own build), where an option of the user's says {@code -Xshare:}
+     * (the JVM refuses it beside {@code -XX:AOTCache}) and on JDK 17 to 24: the static archive.
+     */
+    enum Kind {
+        STATIC(".jsa"), AOT(".aot");
+
+        /** The warm-up's class file, which the training run must find in a jar. */
+        private static final String WARMUP = CdsWarmup.class.getName().replace('.', '/') + ".class";
+        private static final Map<List<Path>, Boolean> WARMUP_IN_JARS = new ConcurrentHashMap<>();
+
+        final String extension;
+
+        Kind(String extension) {
+            this.extension = extension;
+        }
+
+        static Kind of(String java, List<String> options, ClassPathOrder order) {
+            if (ArchiveKey.feature(java) < 25) return STATIC;
+            if (options.stream().anyMatch(o -> o.startsWith("-Xshare:"))) return STATIC;
+            return WARMUP_IN_JARS.computeIfAbsent(order.jars(), Kind::holdsWarmup) ? AOT : STATIC;
+        }
+
+        private static boolean holdsWarmup(List<Path> jars) {
+            for (Path jar : jars) {
+                try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+                    if (zip.getEntry(WARMUP) != null) return true;
+                } catch (IOException e) {
+                    // not a jar (a native library on the class path): not this one
+                }
+            }
+            return false;
+        }
+
+        /**
+         * A child's options for an archive. Static: {@code -Xshare:auto}, a stale or foreign file
+         * is ignored. AOT cache: {@code -XX:AOTMode} stays {@code auto} (a cache the JVM cannot
+         * map is ignored), and {@code -Xlog:aot=off} keeps the warnings it prints then ("Unable to
+         * map shared spaces", on stdout) out of the test's output.
+         */
+        List<String> childOptions(Path archive) {
+            return this == AOT
+                    ? List.of("-XX:AOTCache=" + archive, "-Xlog:aot=off")
+                    : List.of("-Xshare:auto", "-XX:SharedArchiveFile=" + archive);
+        }
+    }
+
+    /** The creation this JVM started of an archive (tests wait for it), or null. */
+    static java.util.concurrent.CompletableFuture<Path> making(Path archive) {
+        ArchiveMaker m = MAKERS.get(archive.toString());
+        return m == null ? null : m.result;
     }
 
     /**
@@ -104,7 +168,8 @@ public final class ClassDataSharing {
         // The user's own sharing settings win: an archive of theirs, or sharing off.
         for (String o : options) {
             if (o.startsWith("-Xshare:off") || o.startsWith("-XX:SharedArchiveFile") || o.startsWith("-XX:ArchiveClassesAtExit")
-                    || o.startsWith("-XX:AOTCache") || o.startsWith("-XX:+AutoCreateSharedArchive")
+                    || o.startsWith("-XX:AOTCache") || o.startsWith("-XX:AOTMode") || o.startsWith("-XX:AOTConfiguration")
+                    || o.startsWith("-XX:+AutoCreateSharedArchive")
                     || o.startsWith("-XX:DumpLoadedClassList") || o.startsWith("-XX:SharedClassListFile")
                     // module options make the JDK refuse any archive (CDS needs the default boot layer)
                     || o.startsWith("--patch-module") || o.startsWith("--upgrade-module-path") || o.startsWith("--limit-modules")) {
@@ -123,7 +188,7 @@ public final class ClassDataSharing {
     static List<Path> stale(Path dir, int keep) throws IOException {
         List<Path> all = new ArrayList<>();
         try (var s = Files.list(dir)) {
-            s.filter(p -> p.getFileName().toString().endsWith(".jsa")).forEach(all::add);
+            s.filter(p -> p.getFileName().toString().endsWith(".jsa") || p.getFileName().toString().endsWith(".aot")).forEach(all::add);
         }
         all.sort((a, b) -> Long.compare(mtime(b), mtime(a)));
         return all.size() <= keep ? List.of() : all.subList(keep, all.size());
