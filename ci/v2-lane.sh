@@ -110,6 +110,8 @@ ROOT_SELECT=(
   -c io.alicecontainer.ContainerLifecycleTests
   -c io.alicecontainer.ContainerIsolationTests
   -c io.alicecontainer.cgroup.CgroupControllerTests
+  -m 'io.alicecontainer.ContainerEscapeTests#deviceCgroup'
+  -m 'io.alicecontainer.ContainerEscapeTests#hostRootDevices'
   '--exclude-methodname=io\.alicecontainer\.ContainerLimitsTests#cpuLimitThrottles'
   '--exclude-methodname=io\.alicecontainer\.cgroup\.CgroupControllerTests#processLifecycle'
   '--exclude-methodname=io\.alicecontainer\.ContainerLifecycleTests#pauseAndResume'

@@ -32,11 +32,12 @@ final class DeviceFilter {
 
     private static final Map<List<String>, Integer> PROGRAMS = new ConcurrentHashMap<>();
     private static volatile String unavailable;
+    private static final java.util.concurrent.atomic.AtomicBoolean ATTACH_WARNED = new java.util.concurrent.atomic.AtomicBoolean();
 
     private DeviceFilter() {
     }
 
-    /** Attaches the program of rules to the cgroup open as cgroupFd; false (logged once) where the kernel refuses BPF. */
+    /** Attaches the program of rules to the cgroup open as cgroupFd; false (logged once) where the kernel refuses it. */
     static boolean attach(int cgroupFd, List<String> rules) {
         if (unavailable != null) return false;
         int prog;
@@ -58,7 +59,13 @@ final class DeviceFilter {
             long r = Native.libc().syscall(SYS_BPF, BPF_PROG_ATTACH, attr.address(), 20, 0, 0);
             int errno = Native.errno();
             if (r < 0) {
-                throw new CgroupException("bpf(BPF_PROG_ATTACH, BPF_CGROUP_DEVICE) failed: " + io.alicecontainer.internal.Errno.describe(errno));
+                // e.g. EPERM below an ancestor's device program attached without BPF_F_ALLOW_MULTI
+                // (a container manager's): its rules hold for us too, ours cannot be added.
+                if (ATTACH_WARNED.compareAndSet(false, true)) {
+                    LOG.warning(() -> "no device cgroup program of our own for containers: bpf(BPF_PROG_ATTACH, BPF_CGROUP_DEVICE) failed: "
+                            + io.alicecontainer.internal.Errno.describe(errno) + " (an ancestor's device program may forbid others)");
+                }
+                return false;
             }
             return true;
         } finally {

@@ -39,6 +39,7 @@ final class RootlessChoice {
             if (unifiedOk && delegated.contains("memory")) {
                 Set<String> missing = new LinkedHashSet<>(CgroupRoot.v1ControllersFor(l));
                 missing.removeAll(delegated);
+                missing.remove("devices");   // no limit, and never used rootless (CgroupRoot)
                 return new PlacementChoice.Decision(new NestedPlacement(l), who + ": the JVM's own cgroups are delegated to this user ("
                         + String.join(" ", delegated) + (l.v2Own() != null ? " and the unified " + l.v2Own() : "")
                         + "): containers nest below them" + (missing.isEmpty() ? "" : "; not delegated, so no limits of theirs: "
