@@ -78,6 +78,22 @@ final class ArchiveKey {
         b.append(file).append(' ').append(a.size()).append(' ').append(a.lastModifiedTime().toMillis()).append('\n');
     }
 
+    /** The options that choose a child's compilers (ChildDefaults' and the user's). */
+    private static final Pattern COMPILERS = Pattern.compile("-XX:TieredStopAtLevel=.*|-XX:[+-]TieredCompilation|-XX:CompileThresholdScaling=.*");
+
+    /**
+     * The options of an AOT cache's training run: {@link #relevantOptions} and the child's choice
+     * of compilers, so that the run trains what the children run (C1 only, by default). It does
+     * not decide whether a cache can be used, so it is not part of the key. Measured
+     * (ci/benchmarks/README.md): a pooled JDK 25 child 0.54 s of CPU with a cache trained so,
+     * 0.65 s with one trained with the JVM's defaults.
+     */
+    static List<String> trainingOptions(List<String> options) {
+        List<String> out = new ArrayList<>(relevantOptions(options));
+        for (String o : options) if (COMPILERS.matcher(o).matches()) out.add(o);
+        return out;
+    }
+
     /**
      * The options of a child that an archive must be made with too: the collector and the heap's
      * size and layout (compressed oops and class pointers are archived as they were), and the
