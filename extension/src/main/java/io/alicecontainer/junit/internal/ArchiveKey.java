@@ -52,6 +52,12 @@ final class ArchiveKey {
      * {@code release} file: 17, 25), or 0 when it cannot be read (then it gets the static archive).
      */
     static int feature(String java) {
+        return FEATURES.computeIfAbsent(java, ArchiveKey::readFeature);
+    }
+
+    private static final java.util.Map<String, Integer> FEATURES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static int readFeature(String java) {
         try {
             Path release = javaHome(java).resolve("release");
             for (String line : Files.readAllLines(release, StandardCharsets.UTF_8)) {
