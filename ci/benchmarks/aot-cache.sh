@@ -15,15 +15,18 @@
 #
 # Settings (environment):
 #   REPS=7      rounds
+#   VARIANTS=0  1: two more AOT rows, "aotplain" (the cache trained with the JVM's defaults, not
+#               the children's compiler options) and "aotc2" (children without the C1 options: tiered with C2)
 #   JAVA=       the JDK 25 (or newer) java to measure; default: $JDK25/bin/java, else the first
 #               /usr/lib/jvm/*25* with a java
 set -euo pipefail
 REPS=${REPS:-7}
+VARIANTS=${VARIANTS:-0}
 if [ -z "${JAVA:-}" ]; then
     home=${JDK25:-$(ls -d /usr/lib/jvm/temurin-25* /usr/lib/jvm/*-25-* 2>/dev/null | head -1 || true)}
     JAVA=${home:+$home/bin/java}
 fi
-INVOCATION="REPS=$REPS JAVA=${JAVA:-} $0"
+INVOCATION="REPS=$REPS VARIANTS=$VARIANTS JAVA=${JAVA:-} $0"
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 bench_init aot-cache
 [[ "$REPS" =~ ^[1-9][0-9]*$ ]] || die "REPS must be a positive number (got $REPS)"
@@ -49,24 +52,37 @@ log "the static archive (class list of the warm-up, -Xshare:dump) and the AOT ca
 "$JAVA" -XX:DumpLoadedClassList="$TMP/classes.list" -cp "$CP" "$WARMUP" >"$TMP/warmup.log" 2>&1 || { cat "$TMP/warmup.log" >&2; die "warm-up failed"; }
 "$JAVA" -Xshare:dump -XX:SharedClassListFile="$TMP/classes.list" -XX:SharedArchiveFile="$TMP/app.jsa" -cp "$CP" >"$TMP/dump.log" 2>&1 \
     || { cat "$TMP/dump.log" >&2; die "-Xshare:dump failed"; }
+DEFAULTS="-XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=3"   # ChildDefaults
 start=$(date +%s.%N)
-"$JAVA" -XX:AOTCacheOutput="$TMP/app.aot" -cp "$CP" "$WARMUP" >"$TMP/train.log" 2>&1 || { cat "$TMP/train.log" >&2; die "training run failed"; }
+# as ArchiveKey.trainingOptions: the children's compiler options in the training run too
+# shellcheck disable=SC2086
+"$JAVA" $DEFAULTS -XX:AOTCacheOutput="$TMP/app.aot" -cp "$CP" "$WARMUP" >"$TMP/train.log" 2>&1 || { cat "$TMP/train.log" >&2; die "training run failed"; }
 TRAIN_S=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+
+if [ "$VARIANTS" = 1 ]; then
+    "$JAVA" -XX:AOTCacheOutput="$TMP/plain.aot" -cp "$CP" "$WARMUP" >"$TMP/train2.log" 2>&1 \
+        || { cat "$TMP/train2.log" >&2; die "training run with the JVM's defaults failed"; }
+fi
 
 mkdir -p "$TMP/pc"
 javac -nowarn -d "$TMP/pc" -cp "$CP" "$HERE/isolation/PooledChild.java"
 
-DEFAULTS="-XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=3"   # ChildDefaults
 declare -A OPTS=(
     [none]="$DEFAULTS"
     [static]="$DEFAULTS -Xshare:auto -XX:SharedArchiveFile=$TMP/app.jsa"
     [aot]="$DEFAULTS -XX:AOTCache=$TMP/app.aot -Xlog:aot=off"
 )
+ROWS=(none static aot)
+if [ "$VARIANTS" = 1 ]; then
+    OPTS[aotplain]="$DEFAULTS -XX:AOTCache=$TMP/plain.aot -Xlog:aot=off"
+    OPTS[aotc2]="-XX:AOTCache=$TMP/app.aot -Xlog:aot=off"
+    ROWS+=(aotplain aotc2)
+fi
 
 : >"$TMP/runs.tsv"
 for rep in $(seq 1 "$REPS"); do
     log "round $rep of $REPS"
-    for row in $(printf '%s\n' fresh-none fresh-static fresh-aot pooled-none pooled-static pooled-aot | shuf); do
+    for row in $(for r in "${ROWS[@]}"; do echo "fresh-$r"; echo "pooled-$r"; done | shuf); do
         kind=${row%%-*} archive=${row#*-}
         if [ "$kind" = fresh ]; then
             # shellcheck disable=SC2086
@@ -93,9 +109,9 @@ bench_machine_lines
 echo "measured: $("$JAVA" -version 2>&1 | sed -n 2p)"
 echo "build:    commit $COMMIT; AOT cache training run (with the cache's assembly) ${TRAIN_S} s wall;"
 echo "          archive $(du -m "$TMP/app.jsa" | cut -f1) MiB, cache $(du -m "$TMP/app.aot" | cut -f1) MiB"
-echo "runs:     $REPS rounds, the six rows shuffled in each; child options: $DEFAULTS + the archive's"
+echo "runs:     $REPS rounds, the rows shuffled in each; child options: $DEFAULTS + the archive's (aotc2: the archive's only)"
 echo
-python3 - "$TMP/runs.tsv" <<'PY'
+python3 - "$TMP/runs.tsv" "${ROWS[@]}" <<'PY'
 import collections, statistics, sys
 rows = collections.defaultdict(lambda: ([], [], [], []))
 for line in open(sys.argv[1]):
@@ -107,7 +123,7 @@ def cell(v):
     return "%.2f (%.2f-%.2f)" % (statistics.median(v), min(v), max(v)) if v else ""
 print("| child | wall s (fresh: whole run; pooled: hand-over to exit) | CPU s total | pooled: boot CPU s | pooled: CPU after hand-over s |")
 print("|---|--:|--:|--:|--:|")
-for k in ["fresh-none", "fresh-static", "fresh-aot", "pooled-none", "pooled-static", "pooled-aot"]:
+for k in ["%s-%s" % (kind, r) for kind in ("fresh", "pooled") for r in sys.argv[2:]]:
     w, c, b, a = rows[k]
     print("| %s | %s | %s | %s | %s |" % (k, cell(w), cell(c), cell(b), cell(a)))
 print()

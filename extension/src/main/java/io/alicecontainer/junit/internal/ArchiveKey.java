@@ -52,6 +52,12 @@ final class ArchiveKey {
      * {@code release} file: 17, 25), or 0 when it cannot be read (then it gets the static archive).
      */
     static int feature(String java) {
+        return FEATURES.computeIfAbsent(java, ArchiveKey::readFeature);
+    }
+
+    private static final java.util.Map<String, Integer> FEATURES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static int readFeature(String java) {
         try {
             Path release = javaHome(java).resolve("release");
             for (String line : Files.readAllLines(release, StandardCharsets.UTF_8)) {
@@ -76,6 +82,22 @@ final class ArchiveKey {
         }
         BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
         b.append(file).append(' ').append(a.size()).append(' ').append(a.lastModifiedTime().toMillis()).append('\n');
+    }
+
+    /** The options that choose a child's compilers (ChildDefaults' and the user's). */
+    private static final Pattern COMPILERS = Pattern.compile("-XX:TieredStopAtLevel=.*|-XX:[+-]TieredCompilation|-XX:CompileThresholdScaling=.*");
+
+    /**
+     * The options of an AOT cache's training run: {@link #relevantOptions} and the child's choice
+     * of compilers, so that the run trains what the children run (C1 only, by default). It does
+     * not decide whether a cache can be used, so it is not part of the key. Measured
+     * (ci/benchmarks/README.md): a pooled JDK 25 child 0.54 s of CPU with a cache trained so,
+     * 0.65 s with one trained with the JVM's defaults.
+     */
+    static List<String> trainingOptions(List<String> options) {
+        List<String> out = new ArrayList<>(relevantOptions(options));
+        for (String o : options) if (COMPILERS.matcher(o).matches()) out.add(o);
+        return out;
     }
 
     /**

@@ -81,7 +81,8 @@ public final class ClassDataSharing {
         Kind kind = Kind.of(java, options, order);
         Path archive = dir.resolve(key + kind.extension);
         if (usable(archive)) return new Plan(order.jarsFirst(), kind.childOptions(archive), archive);
-        MAKERS.computeIfAbsent(archive.toString(), k -> ArchiveMaker.start(kind, java, dumpOptions, order, dir, key));
+        List<String> makeOptions = kind == Kind.AOT ? ArchiveKey.trainingOptions(options) : dumpOptions;
+        MAKERS.computeIfAbsent(archive.toString(), k -> ArchiveMaker.start(kind, java, makeOptions, order, dir, key));
         return Plan.none(classpath);
     }
 

@@ -182,6 +182,8 @@ public class AotCacheTests {
             assertThat(ClassDataSharing.Kind.of(ChildJvm.defaultJava(), List.of(), order)).isEqualTo(ClassDataSharing.Kind.STATIC);
         }
         assertThat(ArchiveKey.feature(jdk25)).isGreaterThanOrEqualTo(25);
+        assertThat(ArchiveKey.trainingOptions(List.of("-XX:TieredStopAtLevel=1", "-XX:CompileThresholdScaling=3", "-Xmx64m", "-Dx=y")))
+                .as("the training run compiles as the children do").containsExactly("-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:CompileThresholdScaling=3");
         assertThat(ClassDataSharing.enabled(k -> Optional.empty(), List.of("-XX:AOTMode=off"))).isFalse();
         assertThat(ClassDataSharing.enabled(k -> Optional.empty(), List.of("-XX:AOTCacheOutput=x.aot"))).isFalse();
     }

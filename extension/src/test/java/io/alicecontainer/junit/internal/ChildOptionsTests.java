@@ -49,11 +49,14 @@ class ChildOptionsTests {
 
     @Test
     @DisplayName("an archive outside the working directory is bound read-only into the container; one inside is not")
-    void archiveOutsideTheWorkingDirectoryIsBound(@TempDir Path elsewhere, @TempDir Path workdir) {
+    void archiveOutsideTheWorkingDirectoryIsBound(@TempDir Path elsewhere, @TempDir Path workdir) throws java.io.IOException {
         String outside = "-XX:SharedArchiveFile=" + elsewhere.resolve("k.jsa");
         String inside = "-XX:SharedArchiveFile=" + workdir.resolve("target/alice-cds/k.jsa");
         assertThat(ChildJvm.binds(ChildJvm.defaultJava(), List.of(outside), workdir, false, List.of())).contains(Bind.readOnly(elsewhere));
         assertThat(ChildJvm.binds(ChildJvm.defaultJava(), List.of(inside), workdir, false, List.of()))
                 .noneMatch(b -> b.source().startsWith(workdir));
+        Path caches = java.nio.file.Files.createDirectories(elsewhere.resolve("caches"));
+        assertThat(ChildJvm.binds(ChildJvm.defaultJava(), List.of("-XX:AOTCache=" + caches.resolve("k.aot")), workdir, false, List.of()))
+                .as("a JDK 25 child's AOT cache").contains(Bind.readOnly(caches));
     }
 }
