@@ -29,7 +29,10 @@
 #   ext-systemd  a real systemd (the host's /lib/systemd/systemd, in pid, cgroup and mount
 #                namespaces of its own, as a container manager starts it), the JVM in a service
 #                beside another process (systemd-run): systemd-scope (StartTransientUnit with
-#                Delegate=yes over systemd's private socket). Last: /run/systemd stays behind.
+#                Delegate=yes over systemd's private socket). First a test JVM is SIGKILLed while a
+#                container of its runs, its scope frozen so that the holder stays: the next JVM must
+#                sweep that scope (its log says so), and afterwards no alice scope may be left.
+#                Last: /run/systemd stays behind.
 #   ext-usersystemd  the laptop case, under the same systemd (one boot with ext-systemd): a user
 #                made in the guest (uid 4242), a real user manager for it (systemctl start
 #                user@4242.service), a "terminal" (a user service, as gnome-terminal-server) that
@@ -49,7 +52,8 @@
 #   --no-build           use runtime/target as it is
 #
 # Environment:
-#   ALICE_V2_LANE_TIMEOUT    bound for the VM in seconds (default 1500; the whole lane takes ~10 min)
+#   ALICE_V2_LANE_TIMEOUT    bound for the VM in seconds (default 2100; the whole lane took ~10.5 min on a quiet
+#                            machine before ext-usersystemd and the SIGKILLed JVM of ext-systemd came)
 #   ALICE_V2_LANE_SELECT     launcher selectors replacing the default selection of the root pass
 #                            (then there is no delegated pass), e.g. "-c io.alicecontainer.v2.V2IoTests"
 #                            or "-m io.alicecontainer.v2.V2CpuTests#cpuMaxThrottles"
@@ -79,7 +83,7 @@ for arg in "$@"; do
   esac
 done
 
-TIMEOUT=${ALICE_V2_LANE_TIMEOUT:-1500}
+TIMEOUT=${ALICE_V2_LANE_TIMEOUT:-2100}
 WORK=${ALICE_V2_LANE_WORK:-$ROOT/runtime/target/v2-lane}
 JAVA_OPTS=${ALICE_V2_LANE_JAVA_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}
 VM=$ROOT/ci/cgroup-v2-vm/v2vm.sh
