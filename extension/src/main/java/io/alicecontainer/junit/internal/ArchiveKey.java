@@ -91,8 +91,8 @@ final class ArchiveKey {
      * The options of an AOT cache's training run: {@link #relevantOptions} and the child's choice
      * of compilers, so that the run trains what the children run (C1 only, by default). It does
      * not decide whether a cache can be used, so it is not part of the key. Measured
-     * (ci/benchmarks/README.md): a pooled JDK 25 child 0.54 s of CPU with a cache trained so,
-     * 0.65 s with one trained with the JVM's defaults.
+     * (ci/benchmarks/README.md, two loaded runs): a pooled JDK 25 child 0.54-0.62 s of CPU with a
+     * cache trained so, 0.65-0.67 s with one trained with the JVM's defaults; small, within the ranges.
      */
     static List<String> trainingOptions(List<String> options) {
         List<String> out = new ArrayList<>(relevantOptions(options));

@@ -94,7 +94,9 @@ public final class ClassDataSharing {
      * does in a static archive's, so the training runs on the jars alone and needs the warm-up
      * ({@link CdsWarmup}, in the extension's jar in users' builds) in one of them; where the
      * extension is a directory (its own build), where an option of the user's says {@code -Xshare:}
-     * (the JVM refuses it beside {@code -XX:AOTCache}) and on JDK 17 to 24: the static archive.
+     * (the JVM refuses it beside {@code -XX:AOTCache}), where the child has an agent (JaCoCo: JDK
+     * 25 loads the cache's classes before the agent's transformer exists, so it would never see
+     * them; measured) and on JDK 17 to 24: the static archive.
      */
     enum Kind {
         STATIC(".jsa"), AOT(".aot");
@@ -112,6 +114,13 @@ public final class ClassDataSharing {
         static Kind of(String java, List<String> options, ClassPathOrder order) {
             if (ArchiveKey.feature(java) < 25) return STATIC;
             if (options.stream().anyMatch(o -> o.startsWith("-Xshare:"))) return STATIC;
+            // JDK 25 loads a cache's classes before an agent starts: its transformer never sees them
+            // (JaCoCo's coverage of the jars' classes was lost, measured), while the static
+            // archive's classes still pass it
+            if (options.stream().anyMatch(o -> o.startsWith("-javaagent:") || o.startsWith("-agentpath:")
+                    || o.startsWith("-agentlib:"))) {
+                return STATIC;
+            }
             return WARMUP_IN_JARS.computeIfAbsent(order.jars(), Kind::holdsWarmup) ? AOT : STATIC;
         }
 

@@ -110,17 +110,36 @@ public class AotCacheTests {
     }
 
     @Test
-    @DisplayName("a child with an agent maps a cache made for agents (java.instrument in the boot layer) and says nothing")
-    void cacheForAgents(@TempDir Path dir) throws Exception {
-        Path agent = agentJar(dir);
-        List<String> withAgent = List.of("-javaagent:" + agent);
-        Path forAgents = ArchiveMaker.make(ClassDataSharing.Kind.AOT, jdk25, ArchiveKey.relevantOptions(withAgent), order, dir, "k4");
-        List<String> options = new ArrayList<>(ClassDataSharing.Kind.AOT.childOptions(forAgents));
-        options.add("-javaagent:" + agent);
+    @DisplayName("a child with an agent gets the static archive: from an AOT cache its agent never sees the jars' classes (coverage would be lost)")
+    void agentsGetTheStaticArchive(@TempDir Path dir) throws Exception {
+        String launcher = "org/junit/platform/launcher/core/LauncherFactory";
+        List<String> forAgents = ArchiveKey.relevantOptions(List.of("-javaagent:x.jar"));
+        assertThat(ClassDataSharing.Kind.of(jdk25, List.of("-javaagent:" + dir.resolve("agent.jar")), order))
+                .isEqualTo(ClassDataSharing.Kind.STATIC);
+        assertThat(ClassDataSharing.Kind.of(jdk25, List.of("-agentpath:/x/libagent.so"), order)).isEqualTo(ClassDataSharing.Kind.STATIC);
+        Path agent = recordingAgentJar(dir);
+
+        // the static archive made for agents: every class of the jars still passes the agent's transformer
+        Path jsa = ArchiveMaker.make(ClassDataSharing.Kind.STATIC, jdk25, forAgents, order, dir, "k5");
+        Path seenStatic = dir.resolve("seen-static.txt");
+        List<String> options = new ArrayList<>(ClassDataSharing.Kind.STATIC.childOptions(jsa));
+        options.add("-javaagent:" + agent + "=" + seenStatic);
         Run r = java(options, order.jarsFirst());
         assertThat(r.exit).as(r.output).isZero();
-        assertThat(r.classes).containsPattern(LAUNCHER_SHARED);
+        assertThat(r.classes).as("a class the agent leaves alone still comes from the archive").containsPattern(LAUNCHER_SHARED);
         assertThat(r.output).doesNotContain("[error]").doesNotContain("[warning]");
+        assertThat(Files.readAllLines(seenStatic)).contains(launcher);
+
+        // an AOT cache made for agents maps, silently, but JDK 25 loads its classes before the agent starts
+        Path aot = ArchiveMaker.make(ClassDataSharing.Kind.AOT, jdk25, forAgents, order, dir, "k4");
+        Path seenAot = dir.resolve("seen-aot.txt");
+        options = new ArrayList<>(ClassDataSharing.Kind.AOT.childOptions(aot));
+        options.add("-javaagent:" + agent + "=" + seenAot);
+        r = java(options, order.jarsFirst());
+        assertThat(r.exit).as(r.output).isZero();
+        assertThat(r.classes).containsPattern(LAUNCHER_SHARED);
+        assertThat(Files.readAllLines(seenAot)).as("JDK %s: if its agent saw the cached classes, agents could have the cache",
+                ArchiveKey.feature(jdk25)).doesNotContain(launcher);
     }
 
     @Test
@@ -267,11 +286,11 @@ public class AotCacheTests {
         return jar;
     }
 
-    /** An agent that does nothing: what the JVM adds to the boot layer for any -javaagent. */
-    private static Path agentJar(Path dir) throws IOException {
+    /** {@link RecordingAgent} (on the class path) as a -javaagent jar. */
+    private static Path recordingAgentJar(Path dir) throws IOException {
         java.util.jar.Manifest mf = new java.util.jar.Manifest();
         mf.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
-        mf.getMainAttributes().putValue("Premain-Class", NoopAgent.class.getName());
+        mf.getMainAttributes().putValue("Premain-Class", RecordingAgent.class.getName());
         Path file = dir.resolve("agent.jar");
         try (OutputStream os = Files.newOutputStream(file); JarOutputStream out = new JarOutputStream(os, mf)) {
             out.putNextEntry(new ZipEntry("README"));
