@@ -465,6 +465,8 @@ echo "v2 lane: pass 'ext-usersystemd': user@4242.service, the test JVM of uid 42
 systemctl start dbus.socket systemd-logind.service || echo "v2 lane: logind did not start: \$(systemctl status --no-pager systemd-logind.service 2>&1 | tail -15)"
 systemctl start user@4242.service || echo "v2 lane: user@4242.service did not start: \$(systemctl status --no-pager user@4242.service 2>&1 | tail -15)"
 ucg=/sys/fs/cgroup/user.slice/user-4242.slice/user@4242.service
+# The developer's own build output: ext-systemd (root) may have written into target/ before.
+chown -R 4242:4242 target
 echo "v2 lane: user@4242.service is \$(systemctl is-active user@4242.service), delegated: \$(cat \$ucg/cgroup.controllers 2>&1)"
 as_user() { setpriv --reuid=4242 --regid=4242 --init-groups env XDG_RUNTIME_DIR=/run/user/4242 "\$@"; }
 i=0
