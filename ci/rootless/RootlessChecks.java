@@ -104,7 +104,7 @@ class RootlessChecks {
     static void assertAllRefused(String where, String stdout) {
         Map<String, String> out = new LinkedHashMap<>();
         stdout.lines().forEach(l -> out.put(l.substring(0, l.indexOf(' ')), l.substring(l.indexOf(' ') + 1)));
-        assertEquals(17, out.size(), where + ": " + stdout);
+        assertEquals(18, out.size(), where + ": " + stdout);
         out.forEach((attempt, outcome) -> {
             if (MAY_SKIP.contains(attempt) && outcome.startsWith("SKIPPED")) return;
             assertTrue(outcome.startsWith("REFUSED"), where + ": " + attempt + " " + outcome + "\n" + stdout);
