@@ -139,7 +139,12 @@ final class CgroupRoot {
             sweep(base);
             v2Owner = base.resolve(owner);
             V2Subtree.ensureDir(v2Owner);
-            if (!decision.controllers().isEmpty()) V2Subtree.enable(v2Owner, decision.controllers());
+            if (!decision.controllers().isEmpty()) {
+                // Again, now that our owner group keeps the base from being removed: another JVM of
+                // this cgroup that exited meanwhile may have removed the empty base (see shutdown).
+                V2Subtree.enable(base, decision.controllers());
+                V2Subtree.enable(v2Owner, decision.controllers());
+            }
         }
         Map<String, Path> v1Owner = new LinkedHashMap<>();
         List<String> v1Controllers = placement.limitless() ? new ArrayList<>() : v1ControllersFor(layout);
@@ -152,7 +157,7 @@ final class CgroupRoot {
             ensureDir(v1Base);
             sweep(v1Base);
             Path dir = v1Base.resolve(owner);
-            ensureDir(dir);
+            ensureDir(dir); // makes the base again if an exiting JVM of this cgroup removed it meanwhile
             if (c.equals("devices") && !restrictDevices(dir)) continue;
             v1Owner.put(c, dir);
         }
@@ -211,6 +216,8 @@ final class CgroupRoot {
                 LOG.info(() -> "removing stale cgroup " + d + " left by a JVM that is gone");
                 CgroupTree.killAndRemove(d);
             }
+        } catch (java.nio.file.NoSuchFileException e) {
+            // removed by another JVM of this cgroup as it exited: nothing to sweep
         } catch (IOException e) {
             throw new CgroupException("cannot list " + parentDir + ": " + e.getMessage(), e);
         }
@@ -258,6 +265,22 @@ final class CgroupRoot {
         }
     }
 
+    /**
+     * The {@code alice} group below the JVM's own cgroup, once no JVM has an owner group in it:
+     * left behind, it would keep whoever made the JVM's cgroup (a CI job, a systemd unit, a
+     * session) from removing that cgroup when it ends. The kernel refuses to remove a group with
+     * children (EBUSY), so another JVM's owner group is never at risk; one that is starting meanwhile
+     * makes the base again ({@link #open}).
+     */
+    static void removeIfEmpty(Path base) {
+        if (base == null || !NestedPlacement.GROUP.equals(String.valueOf(base.getFileName()))) return;
+        try {
+            Files.delete(base);
+        } catch (IOException e) {
+            // another JVM's owner group is in it, or it is gone already
+        }
+    }
+
     private void shutdown() {
         for (CgroupController c : live) {
             try {
@@ -274,6 +297,9 @@ final class CgroupRoot {
             } catch (RuntimeException e) {
                 LOG.warning("could not remove " + p + " at exit: " + e.getMessage());
             }
+        }
+        if (placement.placement() instanceof NestedPlacement) {
+            for (Path p : owners) removeIfEmpty(p.getParent());
         }
         placement.placement().release();
     }

@@ -142,6 +142,48 @@ class CgroupControllerTests {
     }
 
     @Test
+    @DisplayName("a JVM that made containers leaves no alice group in its own cgroup when it exits")
+    void exitingJvmRemovesItsAliceGroup() throws Exception {
+        CgroupLayout layout = CgroupController.layout();
+        org.junit.jupiter.api.Assumptions.assumeTrue(layout.v1Own().containsKey("memory"),
+                "needs a v1 memory hierarchy to give the other JVM a cgroup of its own there; on pure v2 a JVM in a "
+                        + "cgroup of its own beside nothing would be placed by leaf-move, which the v2 lane's passes cover");
+        CgroupController probe = CgroupController.create("cg-exit-probe");
+        Path ownerGroup = probe.v1Paths().get("memory").getParent();
+        probe.destroy();
+        // A cgroup of our own to be the other JVM's own (memory) cgroup: below our owner group.
+        Path jvmCgroup = ownerGroup.resolve("exit-test");
+        Files.createDirectories(jvmCgroup);
+        try {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process p = new ProcessBuilder("/bin/sh", "-c", "echo $$ > \"$0\"/cgroup.procs && exec \"$@\"",
+                    jvmCgroup.toString(), java, "-cp", System.getProperty("java.class.path"), ExitProbe.class.getName())
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(out).isZero();
+            assertThat(out).contains("made " + jvmCgroup.resolve("alice"));
+            assertThat(jvmCgroup.resolve("alice")).as("after the JVM's exit").doesNotExist();
+        } finally {
+            CgroupTree.killAndRemove(jvmCgroup);
+        }
+        // The base of a JVM that is still running (this one) is kept, and so is any group not named alice.
+        Path ours = ownerGroup.getParent();
+        CgroupRoot.removeIfEmpty(ours);
+        assertThat(ours).isDirectory();
+    }
+
+    /** Run in a JVM of its own by {@link #exitingJvmRemovesItsAliceGroup}: one cgroup, then exit. */
+    static final class ExitProbe {
+        public static void main(String[] args) {
+            CgroupController cg = CgroupController.create("exit-probe");
+            Path memory = cg.v1Paths().get("memory");
+            System.out.println("made " + memory.getParent().getParent());
+            cg.destroy();
+        }
+    }
+
+    @Test
     @DisplayName("the live JVM's own group is never swept")
     void keepsLiveOwner() {
         try (CgroupController cg = CgroupController.create("cg-live")) {
