@@ -266,7 +266,8 @@ final class CgroupRoot {
     }
 
     /**
-     * The {@code alice} group below the JVM's own cgroup, once no JVM has an owner group in it:
+     * The {@code alice} group a placement made (below the JVM's own cgroup, or the ancestor the
+     * cgroupfs driver chose), once no JVM has an owner group in it:
      * left behind, it would keep whoever made the JVM's cgroup (a CI job, a systemd unit, a
      * session) from removing that cgroup when it ends. The kernel refuses to remove a group with
      * children (EBUSY), so another JVM's owner group is never at risk; one that is starting meanwhile
@@ -298,7 +299,8 @@ final class CgroupRoot {
                 LOG.warning("could not remove " + p + " at exit: " + e.getMessage());
             }
         }
-        if (placement.placement() instanceof NestedPlacement) {
+        Placement made = placement.placement();
+        if (made instanceof NestedPlacement || made instanceof LeafMovePlacement || made instanceof CgroupfsPlacement) {
             for (Path p : owners) removeIfEmpty(p.getParent());
         }
         placement.placement().release();
