@@ -85,6 +85,38 @@ class ContainerLifecycleTests {
     }
 
     @Test
+    @DisplayName("close of a paused container kills its processes (v1: a frozen task dies only once thawed)")
+    void closeKillsAPausedContainer() throws Exception {
+        CompletableFuture<ExecResult> running;
+        java.util.List<Long> pids;
+        try (Container c = Container.create("life-close-paused", ContainerConfig.builder().build())) {
+            running = CompletableFuture.supplyAsync(() -> c.exec("sh", "-c", "sleep 100 & sleep 100"));
+            awaitProcesses(c);
+            c.pause();
+            pids = c.cgroup().pids();
+            assertThat(pids).isNotEmpty();
+        }
+        // close() returned: every process is gone (destroy waits for it), and the exec waiting on them ends
+        for (long pid : pids) assertThat(running(pid)).as("pid " + pid + " after close").isFalse();
+        // (with the usage it read, or failing because its cgroup is gone: a race with close)
+        try {
+            assertThat(running.get(30, TimeUnit.SECONDS).signal()).isEqualTo(9);
+        } catch (java.util.concurrent.ExecutionException raced) {
+            assertThat(raced).hasCauseInstanceOf(io.alicecontainer.cgroup.CgroupException.class);
+        }
+    }
+
+    /** Whether pid runs: exists and is no zombie (one the exec's thread has yet to reap has ended). */
+    private static boolean running(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+            return !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (java.io.IOException gone) {
+            return false;
+        }
+    }
+
+    @Test
     @DisplayName("an exec timeout kills the whole container, background processes included")
     void timeoutKillsContainer() {
         try (Container c = Container.create("life-timeout", ContainerConfig.builder().timeout(Duration.ofMillis(500)).build())) {

@@ -372,7 +372,18 @@ public final class CgroupController implements AutoCloseable {
         }
         Path freezer = v1Dirs.get("freezer");
         boolean canFreeze = v2Dir != null || freezer != null;
-        if (canFreeze) CgroupFreezer.freeze(v2Dir, freezer, true);
+        if (canFreeze) {
+            try {
+                CgroupFreezer.freeze(v2Dir, freezer, true);
+            } catch (CgroupException stuck) {
+                if (v2Dir != null) {
+                    CgroupFreezer.freeze(v2Dir, null, false);
+                    throw stuck;
+                }
+                // v1 stuck in FREEZING (thawed again by the freezer): killed round by round below instead
+                canFreeze = false;
+            }
+        }
         try {
             for (long pid : pids()) Native.libc().kill((int) pid, 9);
         } finally {
@@ -395,7 +406,11 @@ public final class CgroupController implements AutoCloseable {
         }
         try {
             // The cgroup goes away: the one-shot cgroup.kill (where the kernel has it) is enough.
-            if (!CgroupTree.awaitEmpty(path(), 0)) CgroupTree.killAll(path());
+            if (!CgroupTree.awaitEmpty(path(), 0)) {
+                CgroupTree.killAll(path());
+                // v1: a frozen (paused) task dies of its SIGKILL only once thawed; v2's cgroup.kill wakes it.
+                if (v2Dir == null) CgroupFreezer.thawV1(v1Dirs.get("freezer"));
+            }
             if (!CgroupTree.awaitEmpty(path(), 10_000)) {
                 throw new CgroupException("processes of " + path() + " survived SIGKILL for 10 s: " + pids());
             }
