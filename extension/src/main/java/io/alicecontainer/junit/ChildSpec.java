@@ -30,7 +30,7 @@ record ChildSpec(String java, List<String> options, List<Path> classpath, Path r
     /** The spec of a cold child for this test: its limits are set before the JVM starts. */
     static ChildSpec of(ExtensionContext ctx, IsolationSettings s) {
         String java = ctx.getConfigurationParameter(ChildJvm.JAVA).orElseGet(ChildJvm::defaultJava);
-        List<String> extra = extraOptions(ctx);
+        List<String> extra = childOptions(ctx);
         ClassDataSharing.Plan cds = ClassDataSharing.plan(ctx::getConfigurationParameter, java, extra,
                 ChildJvm.classpath(ctx.getRequiredTestClass()));
         List<String> options = new ArrayList<>(cds.options());
@@ -46,7 +46,7 @@ record ChildSpec(String java, List<String> options, List<Path> classpath, Path r
      */
     ChildSpec withoutArchive(ExtensionContext ctx) {
         if (options.stream().noneMatch(o -> o.startsWith("-XX:SharedArchiveFile=") || o.startsWith("-XX:AOTCache="))) return null;
-        return new ChildSpec(java, extraOptions(ctx), ChildJvm.classpath(ctx.getRequiredTestClass()), rootfs, workdir, security);
+        return new ChildSpec(java, childOptions(ctx), ChildJvm.classpath(ctx.getRequiredTestClass()), rootfs, workdir, security);
     }
 
     /** The same child booted ahead of the limits: they are given to the JVM as options instead. */
@@ -54,6 +54,19 @@ record ChildSpec(String java, List<String> options, List<Path> classpath, Path r
         List<String> all = new ArrayList<>(options);
         all.addAll(viewOptions(s, options));
         return new ChildSpec(java, all, classpath, rootfs, workdir, security);
+    }
+
+    /**
+     * The user's options for children ({@code alice.isolation.jvmOptions}), and for a child that
+     * runs a whole class (a class context: class granularity) the JVM's full tiered compilation in
+     * place of the C1-only default (see {@link ChildJvm#wholeClassOptions}).
+     */
+    static List<String> childOptions(ExtensionContext ctx) {
+        List<String> extra = extraOptions(ctx);
+        if (ctx.getTestMethod().isPresent()) return extra;
+        List<String> out = new ArrayList<>(extra);
+        out.addAll(ChildJvm.wholeClassOptions(extra));
+        return out;
     }
 
     static List<String> extraOptions(ExtensionContext ctx) {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -139,5 +140,36 @@ class IsolationGranularityTests {
         Events events = Fixtures.run(PlainTestCase.class, classMode).testEvents();
         events.assertStatistics(s -> s.succeeded(1).failed(1)); // one JVM: the second sees the first's count
         assertThat(PlainTestCase.count).as("nothing ran in the parent").isZero();
+    }
+
+    static class CompilerTestCase {
+        @Test
+        void compilers(TestReporter reporter) {
+            reporter.publishEntry("TieredStopAtLevel", tieredStopAtLevel());
+        }
+    }
+
+    static String tieredStopAtLevel() {
+        return ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                .getVMOption("TieredStopAtLevel").getValue();
+    }
+
+    @Test
+    @DisplayName("a child running a whole class compiles with C2 too; a child running one test with C1 only (unless the test JVM's options chose)")
+    void compilersFollowTheGranularity() {
+        Map<String, String> methodMode = Map.of("alice.isolation.mode", "all",
+                "junit.jupiter.extensions.autodetection.enabled", "true");
+        Map<String, String> classMode = new java.util.HashMap<>(methodMode);
+        classMode.put("alice.isolation.granularity", "class");
+        Events method = Fixtures.run(CompilerTestCase.class, methodMode).allEvents();
+        Events whole = Fixtures.run(CompilerTestCase.class, classMode).allEvents();
+        Entries.noFailures(method);
+        Entries.noFailures(whole);
+
+        // The child inherits this JVM's options: where they chose the compilers, that choice holds in both.
+        boolean chosen = io.alicecontainer.junit.internal.ChildJvm.inheritedOptions().stream()
+                .anyMatch(o -> o.matches("-XX:TieredStopAtLevel=.*|-XX:[+-]TieredCompilation|-Xint|-Xcomp"));
+        assertThat(Entries.byTest(method).get("compilers")).containsEntry("TieredStopAtLevel", chosen ? tieredStopAtLevel() : "1");
+        assertThat(Entries.byTest(whole).get("compilers")).containsEntry("TieredStopAtLevel", chosen ? tieredStopAtLevel() : "4");
     }
 }

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code -XX:TieredStopAtLevel=1}: C1 only; C2 compiles do not pay off before the child
  *       exits (a trivial test's child: 1.43 s of CPU with G1 and C2, 1.00 s with C1 only, loaded
- *       machine). A test that computes for seconds runs slower: give it {@code -XX:TieredStopAtLevel=4}.</li>
+ *       machine). A test that computes for seconds runs slower: give it {@code -XX:TieredStopAtLevel=4}.
+ *       Not for a child that runs a whole class (class granularity, {@link #wholeClass}).</li>
  *   <li>{@code -XX:CompileThresholdScaling=3}: C1 compiles a method after three times as many
  *       calls and loop iterations; a child that lives for one short test spends less on compiles
  *       that never pay off (a pooled child with the archive: 0.47-0.50 s of CPU instead of
@@ -33,8 +34,10 @@ final class ChildDefaults {
     private record Default(String option, Pattern chosen) {
     }
 
+    private static final Pattern COMPILER_LEVEL = Pattern.compile("-XX:TieredStopAtLevel=.*|-XX:[+-]TieredCompilation|-Xint|-Xcomp");
+
     private static final List<Default> DEFAULTS = List.of(
-            new Default("-XX:TieredStopAtLevel=1", Pattern.compile("-XX:TieredStopAtLevel=.*|-XX:[+-]TieredCompilation")),
+            new Default("-XX:TieredStopAtLevel=1", COMPILER_LEVEL),
             new Default("-XX:CompileThresholdScaling=3", Pattern.compile("-XX:CompileThresholdScaling=.*|-Xint|-Xcomp")));
 
     private ChildDefaults() {
@@ -42,16 +45,38 @@ final class ChildDefaults {
 
     /** The defaults that none of these options (nor the JVM's environment variables) already set. */
     static List<String> options(List<String> inherited, List<String> extra) {
+        List<String> given = given(inherited, extra);
+        List<String> out = new ArrayList<>();
+        for (Default d : DEFAULTS) {
+            if (given.stream().noneMatch(o -> d.chosen().matcher(o).matches())) out.add(d.option());
+        }
+        return out;
+    }
+
+    /**
+     * What a child that runs a whole test class (class granularity) gets on top of its options:
+     * the JVM's own tiered compilation, C2 included, in place of the C1-only default, unless an
+     * option of the user's chose the compilers. Such a child lives for a whole class, long enough
+     * for C2 to pay off: Commons Codec's suite at class granularity took 127 s with it and 168 s
+     * with C1 only (in-process 61 s; {@code real-suite.sh}, ci/benchmarks/README.md), while its
+     * children's boot cost ~0.1 s more CPU (0.73 s against 0.63 s, median), which a child running
+     * one short test would pay for nothing.
+     */
+    static List<String> wholeClass(List<String> inherited, List<String> extra) {
+        return given(inherited, extra).stream().anyMatch(o -> COMPILER_LEVEL.matcher(o).matches())
+                ? List.of() : List.of(FULL_TIERED);
+    }
+
+    /** The JVM's default compilation: tiered up to C2. */
+    static final String FULL_TIERED = "-XX:TieredStopAtLevel=4";
+
+    private static List<String> given(List<String> inherited, List<String> extra) {
         List<String> given = new ArrayList<>(inherited);
         given.addAll(extra);
         for (String env : new String[] {"JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"}) {
             String v = System.getenv(env);
             if (v != null && !v.isBlank()) given.addAll(List.of(v.trim().split("\\s+")));
         }
-        List<String> out = new ArrayList<>();
-        for (Default d : DEFAULTS) {
-            if (given.stream().noneMatch(o -> d.chosen().matcher(o).matches())) out.add(d.option());
-        }
-        return out;
+        return given;
     }
 }

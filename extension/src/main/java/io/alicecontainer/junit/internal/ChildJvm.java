@@ -58,6 +58,14 @@ public final class ChildJvm {
         return out;
     }
 
+    /**
+     * The options a child that runs a whole test class gets on top of these extra ones: C2 as
+     * well as C1 unless an option chose the compilers (see {@link ChildDefaults#wholeClass}).
+     */
+    public static List<String> wholeClassOptions(List<String> extraOptions) {
+        return ChildDefaults.wholeClass(inheritedOptions(), extraOptions);
+    }
+
     /** This JVM's options, without a debugger's (a second JVM cannot take the same port). */
     public static List<String> inheritedOptions() {
         List<String> out = new ArrayList<>();

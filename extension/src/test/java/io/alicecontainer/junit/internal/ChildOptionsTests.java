@@ -25,6 +25,19 @@ class ChildOptionsTests {
     }
 
     @Test
+    @DisplayName("a child running a whole class gets C2 back, unless an option of the user's chose the compilers")
+    void wholeClassChildrenCompileWithC2() {
+        assertThat(ChildDefaults.wholeClass(List.of(), List.of())).containsExactly("-XX:TieredStopAtLevel=4");
+        assertThat(ChildDefaults.wholeClass(List.of("-XX:+UseG1GC"), List.of("-Xmx1g"))).containsExactly("-XX:TieredStopAtLevel=4");
+        assertThat(ChildDefaults.wholeClass(List.of("-XX:TieredStopAtLevel=1"), List.of())).isEmpty();
+        assertThat(ChildDefaults.wholeClass(List.of(), List.of("-XX:-TieredCompilation"))).isEmpty();
+        assertThat(ChildDefaults.wholeClass(List.of(), List.of("-Xint"))).isEmpty();
+        // and the C1-only default then stays out of the command, the option of the class winning
+        List<String> extra = ChildDefaults.wholeClass(List.of(), List.of());
+        assertThat(ChildDefaults.options(List.of(), extra)).containsExactly("-XX:CompileThresholdScaling=3");
+    }
+
+    @Test
     @DisplayName("the defaults come first in a child's command, the user's options last")
     void usersOptionsComeLast() {
         List<String> cmd = ChildJvm.command("java", List.of("-XX:+UseParallelGC"), ChildJvm.classpath(ChildOptionsTests.class));
