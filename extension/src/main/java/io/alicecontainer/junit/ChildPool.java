@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import io.alicecontainer.ContainerConfig;
@@ -30,6 +31,8 @@ final class ChildPool implements ExtensionContext.Store.CloseableResource, AutoC
     private static final Logger LOG = Logger.getLogger(ChildPool.class.getName());
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(ChildPool.class);
     private static final AtomicLong COUNTER = new AtomicLong();
+    /** Children not started because no test was left for them (for tests). */
+    static final AtomicLong SKIPPED = new AtomicLong();
 
     private final int size;
     private final Map<ChildSpec, ArrayDeque<WarmChild>> idle = new HashMap<>();
@@ -110,9 +113,14 @@ final class ChildPool implements ExtensionContext.Store.CloseableResource, AutoC
 
     /**
      * A waiting child of this spec, or null; in both cases a replacement is started in the
-     * background (if the pool has room) for the next test of the spec.
+     * background (if the pool has room) for the next test of the spec, unless the run's plan
+     * holds no more isolated tests than children already waiting or booting.
+     *
+     * @param uniqueId the test (or, at class granularity, the class) taking a child now
      */
-    WarmChild take(ChildSpec spec, Function<ChildSpec, ContainerConfig> config) {
+    WarmChild take(ChildSpec spec, Function<ChildSpec, ContainerConfig> config, String uniqueId) {
+        PlanDemand demand = PlanDemand.of(uniqueId);
+        if (demand != null) demand.taking(uniqueId);
         WarmChild child;
         synchronized (this) {
             if (closed) return null;
@@ -120,11 +128,30 @@ final class ChildPool implements ExtensionContext.Store.CloseableResource, AutoC
             child = q == null ? null : q.pollFirst();
             if (child != null) waitingOrBooting--;
             if (waitingOrBooting < size) {
-                waitingOrBooting++;
-                spawner.execute(() -> refill(spec, config));
+                if (moreToCome(demand, 0)) {
+                    waitingOrBooting++;
+                    spawner.execute(() -> refill(spec, config, demand));
+                }
             }
         }
         return child;
+    }
+
+    /**
+     * Whether the plan (null: unknown) holds more isolated tests still to come than the children
+     * waiting or booting, {@code starting} of which are being started: nothing is started for a
+     * test that never comes (the last tests of a run, a Surefire fork of one class).
+     */
+    private boolean moreToCome(PlanDemand demand, int starting) {
+        if (demand == null) return true;
+        long toCome = demand.stillToCome();
+        if (toCome > waitingOrBooting - starting) return true;
+        if (LOG.isLoggable(Level.FINE)) {
+            LOG.fine("no pooled child started: " + toCome + " isolated tests still to come, "
+                    + (waitingOrBooting - starting) + " children waiting or booting");
+        }
+        SKIPPED.incrementAndGet();
+        return false;
     }
 
     /** A waiting child of this spec, or null; no replacement is started. */
@@ -136,7 +163,14 @@ final class ChildPool implements ExtensionContext.Store.CloseableResource, AutoC
         return child;
     }
 
-    private void refill(ChildSpec spec, Function<ChildSpec, ContainerConfig> config) {
+    private void refill(ChildSpec spec, Function<ChildSpec, ContainerConfig> config, PlanDemand demand) {
+        synchronized (this) {
+            // Queued behind other boots: the tests it was for may have started cold meanwhile.
+            if (!closed && !moreToCome(demand, 1)) {
+                waitingOrBooting--;
+                return;
+            }
+        }
         WarmChild child = null;
         try {
             String name = "p" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();
