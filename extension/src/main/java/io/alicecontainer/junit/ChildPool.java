@@ -23,7 +23,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Child JVMs started ahead of need, per {@link ChildSpec}, each in its own fresh container and
  * waiting for one test. A test of a spec takes a waiting child if there is one (else it starts
  * cold) and asks for a replacement, which boots while the test runs. At most {@link #size()}
- * children wait or boot at once. Lives for one run of the engine (the root context's store):
+ * children wait or boot at once, and no more than the launcher's plan still holds isolated tests
+ * for ({@link PlanDemand}). Lives for one run of the engine (the root context's store):
  * children still waiting at its end are killed and their containers removed.
  */
 final class ChildPool implements ExtensionContext.Store.CloseableResource, AutoCloseable {
@@ -127,11 +128,9 @@ final class ChildPool implements ExtensionContext.Store.CloseableResource, AutoC
             ArrayDeque<WarmChild> q = idle.get(spec);
             child = q == null ? null : q.pollFirst();
             if (child != null) waitingOrBooting--;
-            if (waitingOrBooting < size) {
-                if (moreToCome(demand, 0)) {
-                    waitingOrBooting++;
-                    spawner.execute(() -> refill(spec, config, demand));
-                }
+            if (waitingOrBooting < size && moreToCome(demand, 0)) {
+                waitingOrBooting++;
+                spawner.execute(() -> refill(spec, config, demand));
             }
         }
         return child;
@@ -165,8 +164,8 @@ final class ChildPool implements ExtensionContext.Store.CloseableResource, AutoC
 
     private void refill(ChildSpec spec, Function<ChildSpec, ContainerConfig> config, PlanDemand demand) {
         synchronized (this) {
-            // Queued behind other boots: the tests it was for may have started cold meanwhile.
-            if (!closed && !moreToCome(demand, 1)) {
+            // Queued behind other boots: the run may have ended, or the tests it was for started cold.
+            if (closed || !moreToCome(demand, 1)) {
                 waitingOrBooting--;
                 return;
             }
