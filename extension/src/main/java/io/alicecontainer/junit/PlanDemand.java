@@ -35,16 +35,18 @@ final class PlanDemand {
     /** Plans running now in this JVM, the most recent first (a test may run a launcher itself). */
     private static final Deque<PlanDemand> RUNNING = new ConcurrentLinkedDeque<>();
 
+    private final TestPlan plan;
     private final Set<String> known = new HashSet<>();
     private final NavigableSet<String> pending = new TreeSet<>();
     private final NavigableSet<String> unbounded = new TreeSet<>();
 
-    private PlanDemand() {
+    private PlanDemand(TestPlan plan) {
+        this.plan = plan;
     }
 
     /** The units of this plan, its classes loaded (not initialised) through {@code loader}. */
     static PlanDemand count(TestPlan plan, ClassLoader loader) {
-        PlanDemand d = new PlanDemand();
+        PlanDemand d = new PlanDemand(plan);
         Function<String, Optional<String>> parameters = plan.getConfigurationParameters()::get;
         Map<String, Optional<Class<?>>> classes = new HashMap<>();
         Function<String, Class<?>> load = name -> classes.computeIfAbsent(name, n -> {
@@ -145,8 +147,9 @@ final class PlanDemand {
         RUNNING.addFirst(d);
     }
 
-    static void finished(PlanDemand d) {
-        RUNNING.remove(d);
+    /** Forgets the plan (whichever listener counted it). */
+    static void finished(TestPlan plan) {
+        RUNNING.removeIf(d -> d.plan == plan);
     }
 
     /** The most recent running plan that holds this test or class, or null (no launcher plan: e.g. the EngineTestKit). */

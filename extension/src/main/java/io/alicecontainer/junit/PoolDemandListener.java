@@ -31,7 +31,8 @@ public final class PoolDemandListener implements TestExecutionListener {
         if (Boolean.getBoolean(ForkedTestAgent.CHILD_PROPERTY)) return;
         if (testPlan.getConfigurationParameters().get(ChildPool.SIZE).map(v -> v.trim().equals("0")).orElse(false)) return;
         try {
-            PlanDemand d = PlanDemand.count(testPlan, Thread.currentThread().getContextClassLoader());
+            ClassLoader loader = Thread.currentThread().getContextClassLoader();
+            PlanDemand d = PlanDemand.count(testPlan, loader != null ? loader : PoolDemandListener.class.getClassLoader());
             demand = d;
             PlanDemand.started(d);
         } catch (RuntimeException | LinkageError e) {
@@ -54,8 +55,7 @@ public final class PoolDemandListener implements TestExecutionListener {
 
     @Override
     public void testPlanExecutionFinished(TestPlan testPlan) {
-        PlanDemand d = demand;
         demand = null;
-        if (d != null) PlanDemand.finished(d);
+        PlanDemand.finished(testPlan);
     }
 }

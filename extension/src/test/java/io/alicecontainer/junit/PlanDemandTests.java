@@ -217,9 +217,11 @@ class PlanDemandTests {
     @DisplayName("a test finds the most recent running plan that holds it (or its template), none once the plan finished")
     void findsItsOwnPlan() {
         TestPlan plan = plan(Map.of(), TemplatesTestCase.class);
+        TestPlan again = plan(Map.of(), TemplatesTestCase.class);
+        TestPlan otherPlan = plan(Map.of(), InProcessTestCase.class);
         PlanDemand older = PlanDemand.count(plan, LOADER);
-        PlanDemand newer = PlanDemand.count(plan, LOADER);
-        PlanDemand other = PlanDemand.count(plan(Map.of(), InProcessTestCase.class), LOADER);
+        PlanDemand newer = PlanDemand.count(again, LOADER);
+        PlanDemand other = PlanDemand.count(otherPlan, LOADER);
         String plain = method(plan, TemplatesTestCase.class, "plain");
         String invocation = method(plan, TemplatesTestCase.class, "template") + "/[test-template-invocation:#2]";
         PlanDemand.started(older);
@@ -229,12 +231,12 @@ class PlanDemandTests {
             assertThat(PlanDemand.of(plain)).isSameAs(newer);
             assertThat(PlanDemand.of(invocation)).isSameAs(newer);
             assertThat(PlanDemand.of("[engine:junit-jupiter]/[class:no.Such]/[method:x()]")).isNull();
-            PlanDemand.finished(newer);
+            PlanDemand.finished(again);
             assertThat(PlanDemand.of(plain)).isSameAs(older);
         } finally {
-            PlanDemand.finished(newer);
-            PlanDemand.finished(older);
-            PlanDemand.finished(other);
+            PlanDemand.finished(again);
+            PlanDemand.finished(plan);
+            PlanDemand.finished(otherPlan);
         }
         assertThat(PlanDemand.of(plain)).isNull();
     }
