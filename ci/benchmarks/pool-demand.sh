@@ -69,7 +69,7 @@ run() { # project revision round
         || { tail -40 "$out.log" >&2; die "$p ($r) failed"; }
     grep -q "Tests run: $N, Failures: 0, Errors: 0, Skipped: 0" "$out.log" || { tail -40 "$out.log" >&2; die "$p ($r): not $N passing tests"; }
     local pooled
-    pooled=$(cat "$TMP/$p-$r"/target/surefire-reports/*-output.txt 2>/dev/null | grep -o 'alice.container.pooled=true' | wc -l)
+    pooled=$(cat "$TMP/$p-$r"/target/surefire-reports/*-output.txt 2>/dev/null | grep -o "alice.container.pooled=true" | wc -l || true)
     [ "$n" = 0 ] || printf '%s\t%s\t%s\t%s\t%s\n' "$p" "$r" "$n" "$(awk '{ printf "%.2f\t%.2f", $1 + $2, $3 }' "$out.time")" "$pooled" >>"$TMP/runs.tsv"
 }
 
