@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import io.alicecontainer.ContainerConfig;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Child JVMs started ahead of need, per {@link ChildSpec}, each in its own fresh container and
  * waiting for one test. A test of a spec takes a waiting child if there is one (else it starts
  * cold) and asks for a replacement, which boots while the test runs. At most {@link #size()}
- * children wait or boot at once. Lives for one run of the engine (the root context's store):
+ * children wait or boot at once, and no more than the launcher's plan still holds isolated tests
+ * for ({@link PlanDemand}). Lives for one run of the engine (the root context's store):
  * children still waiting at its end are killed and their containers removed.
  */
 final class ChildPool implements ExtensionContext.Store.CloseableResource, AutoCloseable {
@@ -30,6 +32,8 @@ final class ChildPool implements ExtensionContext.Store.CloseableResource, AutoC
     private static final Logger LOG = Logger.getLogger(ChildPool.class.getName());
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(ChildPool.class);
     private static final AtomicLong COUNTER = new AtomicLong();
+    /** Children not started because no test was left for them (for tests). */
+    static final AtomicLong SKIPPED = new AtomicLong();
 
     private final int size;
     private final Map<ChildSpec, ArrayDeque<WarmChild>> idle = new HashMap<>();
@@ -110,21 +114,43 @@ final class ChildPool implements ExtensionContext.Store.CloseableResource, AutoC
 
     /**
      * A waiting child of this spec, or null; in both cases a replacement is started in the
-     * background (if the pool has room) for the next test of the spec.
+     * background (if the pool has room) for the next test of the spec, unless the run's plan
+     * holds no more isolated tests than children already waiting or booting.
+     *
+     * @param uniqueId the test (or, at class granularity, the class) taking a child now
      */
-    WarmChild take(ChildSpec spec, Function<ChildSpec, ContainerConfig> config) {
+    WarmChild take(ChildSpec spec, Function<ChildSpec, ContainerConfig> config, String uniqueId) {
+        PlanDemand demand = PlanDemand.of(uniqueId);
+        if (demand != null) demand.taking(uniqueId);
         WarmChild child;
         synchronized (this) {
             if (closed) return null;
             ArrayDeque<WarmChild> q = idle.get(spec);
             child = q == null ? null : q.pollFirst();
             if (child != null) waitingOrBooting--;
-            if (waitingOrBooting < size) {
+            if (waitingOrBooting < size && moreToCome(demand, 0)) {
                 waitingOrBooting++;
-                spawner.execute(() -> refill(spec, config));
+                spawner.execute(() -> refill(spec, config, demand));
             }
         }
         return child;
+    }
+
+    /**
+     * Whether the plan (null: unknown) holds more isolated tests still to come than the children
+     * waiting or booting, {@code starting} of which are being started: nothing is started for a
+     * test that never comes (the last tests of a run, a Surefire fork of one class).
+     */
+    private boolean moreToCome(PlanDemand demand, int starting) {
+        if (demand == null) return true;
+        long toCome = demand.stillToCome();
+        if (toCome > waitingOrBooting - starting) return true;
+        if (LOG.isLoggable(Level.FINE)) {
+            LOG.fine("no pooled child started: " + toCome + " isolated tests still to come, "
+                    + (waitingOrBooting - starting) + " children waiting or booting");
+        }
+        SKIPPED.incrementAndGet();
+        return false;
     }
 
     /** A waiting child of this spec, or null; no replacement is started. */
@@ -136,7 +162,14 @@ final class ChildPool implements ExtensionContext.Store.CloseableResource, AutoC
         return child;
     }
 
-    private void refill(ChildSpec spec, Function<ChildSpec, ContainerConfig> config) {
+    private void refill(ChildSpec spec, Function<ChildSpec, ContainerConfig> config, PlanDemand demand) {
+        synchronized (this) {
+            // Queued behind other boots: the run may have ended, or the tests it was for started cold.
+            if (closed || !moreToCome(demand, 1)) {
+                waitingOrBooting--;
+                return;
+            }
+        }
         WarmChild child = null;
         try {
             String name = "p" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();

@@ -81,7 +81,7 @@ final class ForkedRun {
         RunRequest request = new RunRequest(uniqueIds, ConfigurationParameters.all(ctx), RuntimeProperties.ofParent());
         ChildSpec spec = ChildSpec.of(ctx, s);
         if (pool != null) {
-            WarmChild warm = pool.take(spec.pooled(s), ForkedRun::pooledConfig);
+            WarmChild warm = pool.take(spec.pooled(s), ForkedRun::pooledConfig, ctx.getUniqueId());
             ChildSpec before = warm == null ? spec.withoutArchive(ctx) : null;
             // The archive became ready while children were booting without it: they serve as well.
             if (before != null) warm = pool.takeIdle(before.pooled(s));

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import io.alicecontainer.ByteSize;
 import io.alicecontainer.DurationText;
@@ -37,13 +38,31 @@ record IsolationSettings(boolean isolated, Integer cpuPercent, CpuScheduler sche
 
     /** Whether every test is isolated by configuration ({@code alice.isolation.mode=all}). */
     static boolean isolateAll(ExtensionContext ctx) {
-        return ctx.getConfigurationParameter(MODE).map(v -> v.trim().equalsIgnoreCase("all")).orElse(false);
+        return isolateAll(ctx::getConfigurationParameter);
+    }
+
+    /**
+     * The rules below read configuration parameters through a function, so that a {@link
+     * org.junit.platform.launcher.TestPlan}'s parameters decide them before any test runs, as an
+     * ExtensionContext's do while it runs ({@link PlanDemand}).
+     */
+    static boolean isolateAll(Function<String, Optional<String>> parameters) {
+        return parameters.apply(MODE).map(v -> v.trim().equalsIgnoreCase("all")).orElse(false);
+    }
+
+    /** Whether the test method {@code m} (null: none) of test class {@code c} runs isolated. */
+    static boolean isolated(Method m, Class<?> c, Function<String, Optional<String>> parameters) {
+        return isolateAll(parameters) || (m != null && AnnotationSupport.isAnnotated(m, Isolated.class))
+                || find(c, Isolated.class).isPresent();
     }
 
     /** Whether every test of the class (the context's) is isolated: then the class is never set up here. */
     static boolean wholeClassIsolated(ExtensionContext ctx) {
-        if (isolateAll(ctx)) return true;
-        return ctx.getTestClass().map(c -> find(c, Isolated.class).isPresent()).orElse(false);
+        return ctx.getTestClass().map(c -> wholeClassIsolated(c, ctx::getConfigurationParameter)).orElse(isolateAll(ctx));
+    }
+
+    static boolean wholeClassIsolated(Class<?> c, Function<String, Optional<String>> parameters) {
+        return isolateAll(parameters) || find(c, Isolated.class).isPresent();
     }
 
     /**
@@ -52,7 +71,11 @@ record IsolationSettings(boolean isolated, Integer cpuPercent, CpuScheduler sche
      * {@code alice.isolation.granularity=class}; else METHOD.
      */
     static Granularity granularity(ExtensionContext ctx) {
-        Granularity configured = ctx.getConfigurationParameter(GRANULARITY).map(v -> {
+        return ctx.getTestClass().map(c -> granularity(c, ctx::getConfigurationParameter)).orElse(Granularity.METHOD);
+    }
+
+    static Granularity granularity(Class<?> c, Function<String, Optional<String>> parameters) {
+        Granularity configured = parameters.apply(GRANULARITY).map(v -> {
             try {
                 return Granularity.valueOf(v.trim().toUpperCase(java.util.Locale.ROOT));
             } catch (IllegalArgumentException e) {
@@ -60,18 +83,15 @@ record IsolationSettings(boolean isolated, Integer cpuPercent, CpuScheduler sche
                         + " must be `method` or `class`, was `" + v + "`");
             }
         }).orElse(Granularity.METHOD);
-        Optional<Class<?>> c = ctx.getTestClass();
-        if (c.isEmpty()) return Granularity.METHOD;
-        Optional<Isolated> a = find(c.get(), Isolated.class);
+        Optional<Isolated> a = find(c, Isolated.class);
         if (a.isPresent() && a.get().granularity() == Granularity.CLASS) return Granularity.CLASS;
-        return configured == Granularity.CLASS && wholeClassIsolated(ctx) ? Granularity.CLASS : Granularity.METHOD;
+        return configured == Granularity.CLASS && wholeClassIsolated(c, parameters) ? Granularity.CLASS : Granularity.METHOD;
     }
 
     static IsolationSettings of(ExtensionContext ctx) {
         Method m = ctx.getTestMethod().orElse(null);
         Class<?> c = ctx.getRequiredTestClass();
-        boolean isolated = isolateAll(ctx) || (m != null && AnnotationSupport.isAnnotated(m, Isolated.class))
-                || find(c, Isolated.class).isPresent();
+        boolean isolated = isolated(m, c, ctx::getConfigurationParameter);
         if (!isolated) return new IsolationSettings(false, null, CpuScheduler.STATIC, null, null, null, Budget.NONE, null);
         String where = m == null ? c.getName() : c.getSimpleName() + "." + m.getName();
         Integer cpu = lookup(m, c, CpuLimit.class).map(a -> checkCpu(a.value(), where))

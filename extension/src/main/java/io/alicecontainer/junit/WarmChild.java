@@ -19,6 +19,8 @@ import io.alicecontainer.junit.internal.ChildJvm;
  * limits; a cold one with them. It runs one test (or class) and is never reused.
  */
 final class WarmChild {
+    /** Child JVMs started by this JVM, pooled and cold (for tests). */
+    static final java.util.concurrent.atomic.AtomicLong SPAWNED = new java.util.concurrent.atomic.AtomicLong();
     final ChildSpec spec;
     final Container container;
     final ContainerProcess process;
@@ -71,6 +73,7 @@ final class WarmChild {
             Native.closeQuietly(toChild[0]);
             Native.closeQuietly(fromChild[1]);
             sandbox.childSpawned();
+            SPAWNED.incrementAndGet();
             return new WarmChild(spec, container, process, sandbox, toChild[1], fromChild[0], limitsAtCreate, t0);
         } catch (RuntimeException | Error e) {
             for (int fd : new int[] {toChild[0], toChild[1], fromChild[0], fromChild[1]}) Native.closeQuietly(fd);
