@@ -149,7 +149,8 @@ class PoolDemandTests {
 
         long n = WarmChild.SPAWNED.get() - spawned;
         TestExecutionSummary s = summary.getSummary();
-        assertThat(s.getFailures()).as("failures").isEmpty();
+        assertThat(s.getFailures()).as("failures").extracting(f -> f.getTestIdentifier().getDisplayName() + ": " + f.getException())
+                .isEmpty();
         assertThat(s.getTestsSucceededCount()).isEqualTo(tests);
         assertThat(Entries.leftoversSettled(before)).as("containers left behind").isEmpty();
         return new Run(n, cold.get());
