@@ -50,6 +50,9 @@ declare -A OPTS=(
     [c1-serial-cds]="$C1 -XX:+UseSerialGC -XX:SharedArchiveFile=$TMP/app.jsa"
     [c1-serial-noperf-cds]="$C1 -XX:+UseSerialGC -XX:-UsePerfData -XX:SharedArchiveFile=$TMP/app.jsa"
     [c1-serial-cds-cicount1]="$C1 -XX:+UseSerialGC -XX:CICompilerCount=1 -XX:SharedArchiveFile=$TMP/app.jsa"
+    # ChildDefaults: a one-test child (C1 only) and a whole class's child (C2 too), both with scaled thresholds
+    [c1-scaled-cds]="$C1 -XX:CompileThresholdScaling=3 -XX:SharedArchiveFile=$TMP/app.jsa"
+    [c2-scaled-cds]="-XX:TieredStopAtLevel=4 -XX:CompileThresholdScaling=3 -XX:SharedArchiveFile=$TMP/app.jsa"
 )
 if [ "$MAJOR" -ge 25 ]; then
     "$JAVA" -XX:AOTCacheOutput="$TMP/app.aot" -cp "$RUNCP" TrivialRun >"$TMP/aot.log" 2>&1 || { cat "$TMP/aot.log" >&2; die "AOT cache training failed"; }
@@ -100,6 +103,7 @@ for k in sorted(rows, key=lambda k: statistics.median(rows[k][1]), reverse=True)
     print("| %s | %.3f | %.3f | %.0f |" % (k, statistics.median(w), statistics.median(c), statistics.median(m)))
 PY
 echo
-echo "rows: c1 = $C1; serial = -XX:+UseSerialGC; noperf = -XX:-UsePerfData; cds = -XX:SharedArchiveFile of a static archive"
+echo "rows: c1 = $C1; c2 = -XX:TieredStopAtLevel=4 (the JVM's default); scaled = -XX:CompileThresholdScaling=3;"
+echo "serial = -XX:+UseSerialGC; noperf = -XX:-UsePerfData; cds = -XX:SharedArchiveFile of a static archive"
 echo "(-XX:DumpLoadedClassList of one run, -Xshare:dump); aot = JDK 25's -XX:AOTCache (-XX:AOTCacheOutput of one run);"
 echo "jacoco = the JaCoCo 0.8.15 agent as jacoco-maven-plugin attaches it; nojunit = with excludes=org.junit.*:org.opentest4j.*:org.apiguardian.*"
